@@ -1,0 +1,91 @@
+"""The CP-SAT roster model: variables, hard rules and objective together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from ..problem import ProblemData
+from .constraints import Constraints, Guard
+from .objective import Objective
+from .variables import Variables
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One improvement of the incumbent or of the bound, as it happens."""
+
+    event: str  # "solution" or "bound"
+    objective: float | None
+    bound: float
+    elapsed: float
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None:
+            return None
+        if self.objective == 0:
+            return 0.0 if self.bound >= 0 else None
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+
+ProgressHook = Callable[[Progress], None]
+
+
+class CPModel:
+    """Owns the ``CpModel`` and its three parts, built from ``data`` only.
+
+    ``operators`` restricts the model to some operators (the diagnosis
+    solves one operator at a time); ``guard`` gives every hard constraint
+    enforcement literals so clashes can be named.
+    """
+
+    def __init__(self, data: ProblemData, operators: list[int] | None = None,
+                 guard: Guard | None = None, objective: bool = True) -> None:
+        self.data = data
+        self.model = cp_model.CpModel()
+        self.variables = Variables(self.model, data, operators)
+        self.constraints = Constraints(self.model, data, self.variables,
+                                       guard)
+        self.constraints.add_all()
+        self.objective = Objective(self.model, data, self.variables,
+                                   self.constraints)
+        if objective:
+            self.objective.build()
+
+    def stats(self) -> dict[str, int]:
+        proto = self.model.proto
+        return {"variables": len(proto.variables),
+                "constraints": len(proto.constraints)}
+
+
+class ProgressCallback(cp_model.CpSolverSolutionCallback):
+    """Reports each new incumbent; bound moves come via ``on_bound``."""
+
+    def __init__(self, hook: ProgressHook | None) -> None:
+        super().__init__()
+        self.hook = hook
+        self.first_solution_time: float | None = None
+        self.best_time: float | None = None
+        self.last_bound = float("-inf")
+        self.solutions = 0
+        self.last_objective: float | None = None
+
+    def on_solution_callback(self) -> None:
+        elapsed = self.wall_time
+        self.solutions += 1
+        if self.first_solution_time is None:
+            self.first_solution_time = elapsed
+        self.best_time = elapsed
+        self.last_objective = self.objective_value
+        if self.hook is not None:
+            self.hook(Progress("solution", self.objective_value,
+                               self.best_objective_bound, elapsed))
+
+    def on_bound(self, bound: float, elapsed: float,
+                 objective: float | None) -> None:
+        self.last_bound = bound
+        if self.hook is not None:
+            self.hook(Progress("bound", objective, bound, elapsed))

@@ -1,0 +1,173 @@
+"""Soft terms of the roster objective, each kept as a named expression.
+
+The terms mirror ``Roster.objective_terms`` one for one; the solution
+recomputes them from the roster alone and tests demand equality, so a term
+added here must be added there too.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from .. import limits
+from ..problem import ProblemData
+from .constraints import Constraints
+from .variables import Variables
+
+
+class Objective:
+    def __init__(self, model: cp_model.CpModel, data: ProblemData,
+                 variables: Variables, constraints: Constraints) -> None:
+        self.model = model
+        self.data = data
+        self.v = variables
+        self.c = constraints
+        self.terms: dict[str, cp_model.LinearExprT] = {}
+
+    def build(self) -> None:
+        self._coverage()
+        self._load_shortfall()
+        self._day_cover()
+        self._contract_hours()
+        self._preferences()
+        self._fairness()
+        self.model.minimize(sum(self.terms.values()))
+
+    def _coverage(self) -> None:
+        """Agent-intervals short and over the requirement."""
+        p, v, w = self.data, self.v, self.data.weights
+        if not p.required:
+            return
+        staffed: list[list] = [[] for _ in range(p.num_intervals)]
+        for d, s in v.group:
+            n = self._group_count(d, s)
+            for t in p.shift_intervals(d, s):
+                staffed[t].append(n)
+        under, over = [], []
+        for t, req in enumerate(p.required):
+            u, o = self._shortage_excess(sum(staffed[t]), req,
+                                         len(p.operators), f"i{t}")
+            under.append(u)
+            over.append(o)
+        self.terms["understaffing"] = w.understaffing * sum(under)
+        self.terms["overstaffing"] = w.overstaffing * sum(over)
+
+    def _shortage_excess(self, have, want: int, most: int, name: str):
+        """Exact max(0, want - have) and max(0, have - want).
+
+        Exact rather than merely bounded, so every incumbent's objective is
+        the true cost of its roster (the solution recomputes it)."""
+        u = self.model.new_int_var(0, want, f"under_{name}")
+        o = self.model.new_int_var(0, max(0, most - want), f"over_{name}")
+        self.model.add_max_equality(u, [want - have, 0])
+        self.model.add(have - want == o - u)
+        return u, o
+
+    def _group_count(self, d: int, s: int) -> cp_model.IntVar:
+        cache = self.__dict__.setdefault("_counts", {})
+        if (d, s) not in cache:
+            members = self.v.group[d, s]
+            n = self.model.new_int_var(0, len(members), f"n{d}_{s}")
+            self.model.add(n == self.v.group_size(d, s))
+            cache[d, s] = n
+        return cache[d, s]
+
+    def _load_shortfall(self) -> None:
+        """Load not placed under the caps: priced, never dropped."""
+        p = self.data
+        if not any(p.load):
+            return
+        placed = sum(self.v.flow.values())
+        self.terms["load_shortfall"] = p.weights.load_shortfall * (
+            sum(p.load) - placed)
+
+    def _day_cover(self) -> None:
+        p = self.data
+        if not p.day_cover:
+            return
+        parts = []
+        for i, c in enumerate(p.day_cover):
+            s = p.shift_index[c.shift]
+            n = self.v.group_size(c.day, s)
+            hi = len(self.v.group.get((c.day, s), []))
+            u, o = self._shortage_excess(n, c.required, hi, f"c{i}")
+            parts.append(c.weight_under * u + c.weight_over * o)
+        self.terms["day_cover"] = sum(parts)
+
+    def _contract_hours(self) -> None:
+        """Whole hours below each operator's pro-rated weekly minimum."""
+        p, v = self.data, self.v
+        if p.rules.min_minutes_week_is_hard or not p.weights.contract_hours:
+            return
+        parts = []
+        for o in v.operators:
+            for week in p.weeks:
+                low = limits.week_min_minutes(p, o, week)
+                if low <= 0:
+                    continue
+                # short = max(0, ceil((low - minutes) / 60)); CP-SAT's
+                # division truncates, which equals the ceiling once 59 is
+                # added and the max with 0 removes the negative side.
+                name = f"{o}_{week[0]}"
+                top = low + 59
+                num = self.model.new_int_var(top - low - 1440 * 7, top,
+                                             f"num{name}")
+                self.model.add(num == top - v.minutes(o, week))
+                quo = self.model.new_int_var(-(1440 * 7 // 60) - 1,
+                                             top // 60, f"quo{name}")
+                self.model.add_division_equality(quo, num, 60)
+                short = self.model.new_int_var(0, top // 60, f"short{name}")
+                self.model.add_max_equality(short, [quo, 0])
+                parts.append(short)
+        self.terms["contract_hours"] = p.weights.contract_hours * sum(parts)
+
+    def _preferences(self) -> None:
+        p, v = self.data, self.v
+        if not p.preferences:
+            return
+        parts = []
+        for pref in p.preferences:
+            o = p.operator_index[pref.operator]
+            if o not in v.operators:
+                continue
+            if pref.shift is None:
+                got = v.works[o, pref.day]
+                granted = 1 - got
+            else:
+                granted = v.x.get((o, pref.day, p.shift_index[pref.shift]), 0)
+            breach = (1 - granted) if pref.want else granted
+            parts.append(pref.weight * breach)
+        self.terms["preferences"] = p.weights.preference * sum(parts)
+
+    def _fairness(self) -> None:
+        """Minimise the heaviest individual burden (nights, weekends,
+        weekly load), which spreads it across the team."""
+        p, v, w = self.data, self.v, self.data.weights
+        ops = v.operators
+        if not ops:
+            return
+        if any(s.night for s in p.shifts) and w.night_fairness:
+            top = self.model.new_int_var(0, p.num_days, "max_nights")
+            self._max_of(top, [sum(v.night(o, d) for d in range(p.num_days))
+                               for o in ops])
+            self.terms["night_fairness"] = w.night_fairness * top
+        if p.weekends and w.weekend_fairness:
+            top = self.model.new_int_var(0, len(p.weekends), "max_weekends")
+            self._max_of(top, [sum(self.c.weekend_worked(o)) for o in ops])
+            self.terms["weekend_fairness"] = w.weekend_fairness * top
+        if any(p.load) and w.load_fairness:
+            load = v.load
+            top = self.model.new_int_var(0, limits.total_load(p), "max_load")
+            weekly = []
+            for o in ops:
+                for week in p.weeks:
+                    zs = [load[o, d, s] for d in week
+                          for s in v.cells.get((o, d), [])
+                          if (o, d, s) in load]
+                    weekly.append(sum(zs))
+            self._max_of(top, weekly)
+            self.terms["load_fairness"] = w.load_fairness * top
+
+    def _max_of(self, top: cp_model.IntVar, exprs: list) -> None:
+        """top == max(exprs, 0): exact, see ``_shortage_excess``."""
+        self.model.add_max_equality(top, [*exprs, 0])

@@ -1,0 +1,115 @@
+"""Decision variables of the CP-SAT roster model.
+
+Only cells an operator can actually work (allowed shift, no time off) get a
+variable, so most of the allowed-shift and time-off rules hold by
+construction. Load is modelled per operator and shift (``load``) so weekly
+caps and fairness see who carries it, and per interval and shift group
+(``flow``) so every placed heavy call has someone on duty to take it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from .. import limits
+from ..problem import ProblemData
+from ..solution import Assignment, Roster
+
+Cell = tuple[int, int, int]  # (operator, day, shift)
+
+
+class Variables:
+    def __init__(self, model: cp_model.CpModel, data: ProblemData,
+                 operators: list[int] | None = None) -> None:
+        self.model = model
+        self.data = data
+        self.operators = (list(range(len(data.operators)))
+                          if operators is None else operators)
+        p = data
+        self.x: dict[Cell, cp_model.IntVar] = {}
+        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for o in self.operators:
+            for d in range(p.num_days):
+                for s in range(len(p.shifts)):
+                    if limits.can_work(p, o, d, s):
+                        self.x[o, d, s] = model.new_bool_var(f"x{o}_{d}_{s}")
+                        self.cells[o, d].append(s)
+        self.works: dict[tuple[int, int], cp_model.IntVar | int] = {}
+        for o in self.operators:
+            for d in range(p.num_days):
+                shifts = self.cells.get((o, d), [])
+                if not shifts:
+                    self.works[o, d] = 0
+                    continue
+                w = model.new_bool_var(f"w{o}_{d}")
+                model.add(sum(self.x[o, d, s] for s in shifts) == w)
+                self.works[o, d] = w
+        self.group: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for o, d, s in self.x:
+            self.group[d, s].append(o)
+        self._load: dict[Cell, cp_model.IntVar] | None = None
+        self._flow: dict[Cell, cp_model.IntVar] | None = None
+
+    def night(self, o: int, d: int) -> cp_model.LinearExprT:
+        shifts = self.data.shifts
+        return sum(self.x[o, d, s] for s in self.cells.get((o, d), [])
+                   if shifts[s].night)
+
+    def minutes(self, o: int, days) -> cp_model.LinearExprT:
+        shifts = self.data.shifts
+        return sum(shifts[s].paid_minutes * self.x[o, d, s]
+                   for d in days for s in self.cells.get((o, d), []))
+
+    def group_size(self, d: int, s: int) -> cp_model.LinearExprT:
+        return sum(self.x[o, d, s] for o in self.group.get((d, s), []))
+
+    @property
+    def load(self) -> dict[Cell, cp_model.IntVar]:
+        """Load taken by an operator in a shift; only where cap > 0."""
+        if self._load is None:
+            self._load = {}
+            p = self.data
+            for (o, d, s), x in self.x.items():
+                cap = min(limits.load_cap_per_shift(p, o),
+                          limits.total_load(p))
+                if cap > 0:
+                    z = self.model.new_int_var(0, cap, f"z{o}_{d}_{s}")
+                    self.model.add(z <= cap * x)
+                    self._load[o, d, s] = z
+        return self._load
+
+    @property
+    def flow(self) -> dict[Cell, cp_model.IntVar]:
+        """Load of interval t taken by shift group (d, s): key (t, d, s)."""
+        if self._flow is None:
+            self._flow = {}
+            p = self.data
+            loaded_groups = {(d, s) for (_, d, s) in self.load}
+            for d, s in sorted(loaded_groups):
+                for t in p.shift_intervals(d, s):
+                    if p.load[t] > 0:
+                        self._flow[t, d, s] = self.model.new_int_var(
+                            0, p.load[t], f"y{t}_{d}_{s}")
+        return self._flow
+
+    def warmstart(self, roster: Roster) -> None:
+        """Hint a known roster (e.g. a construction or yesterday's plan)."""
+        self.model.clear_hints()
+        chosen = {(a.operator, a.day, a.shift) for a in roster.assignments}
+        for cell, var in self.x.items():
+            self.model.add_hint(var, cell in chosen)
+
+    def roster(self, solver: cp_model.CpSolver) -> Roster:
+        load = self._load or {}
+        assignments = [
+            Assignment(o, d, s, solver.value(load[o, d, s])
+                       if (o, d, s) in load else 0)
+            for (o, d, s), x in self.x.items() if solver.boolean_value(x)
+        ]
+        flows = {}
+        for key, y in (self._flow or {}).items():
+            if (v := solver.value(y)) > 0:
+                flows[key] = v
+        return Roster(self.data, assignments, flows)

@@ -1,0 +1,193 @@
+"""A roster and everything that follows from it, recomputed in plain Python.
+
+The solver reports an objective; the roster recomputes its own from the
+problem data alone, and tests demand the two agree. That recomputation is
+also what the writers report (coverage per interval, KPIs), so the numbers a
+manager reads never come from the solver's internals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import limits
+from .problem import ProblemData
+
+
+@dataclass(frozen=True, order=True)
+class Assignment:
+    """Operator ``operator`` works ``shift`` on ``day`` and takes ``load``
+    heavy units (calls) in that shift. Indices refer to ``ProblemData``."""
+
+    operator: int
+    day: int
+    shift: int
+    load: int = 0
+
+
+@dataclass
+class Roster:
+    """Assignments plus the per-interval placement of the load.
+
+    ``flows[(interval, day, shift)]`` is how much of that interval's load
+    the operators on ``shift`` of ``day`` take together; each member's
+    ``Assignment.load`` is their share of the group's total.
+    """
+
+    problem: ProblemData
+    assignments: list[Assignment]
+    flows: dict[tuple[int, int, int], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.assignments = sorted(self.assignments)
+
+    @cached_property
+    def by_cell(self) -> dict[tuple[int, int], Assignment]:
+        """(operator, day) -> assignment; duplicates keep the first."""
+        cells: dict[tuple[int, int], Assignment] = {}
+        for a in self.assignments:
+            cells.setdefault((a.operator, a.day), a)
+        return cells
+
+    def works(self, op: int, day: int) -> bool:
+        return (op, day) in self.by_cell
+
+    @cached_property
+    def group_size(self) -> dict[tuple[int, int], int]:
+        """(day, shift) -> number of operators on it."""
+        count: dict[tuple[int, int], int] = defaultdict(int)
+        for a in self.assignments:
+            count[a.day, a.shift] += 1
+        return dict(count)
+
+    # Coverage -----------------------------------------------------------
+
+    @cached_property
+    def scheduled(self) -> list[int]:
+        """Operators on duty per interval (a shift counts whole)."""
+        p = self.problem
+        staffed = [0] * p.num_intervals
+        for (day, shift), n in self.group_size.items():
+            for t in p.shift_intervals(day, shift):
+                staffed[t] += n
+        return staffed
+
+    @cached_property
+    def load_placed(self) -> list[int]:
+        placed = [0] * self.problem.num_intervals
+        for (t, _, _), amount in self.flows.items():
+            placed[t] += amount
+        return placed
+
+    @cached_property
+    def load_capacity(self) -> list[int]:
+        """Load the operators on duty could take per interval, under caps."""
+        p = self.problem
+        cap = [0] * p.num_intervals
+        for a in self.assignments:
+            c = limits.load_cap_per_shift(p, a.operator)
+            for t in p.shift_intervals(a.day, a.shift):
+                cap[t] += c
+        return cap
+
+    def understaffing(self) -> list[int]:
+        req = self.problem.required
+        return [max(0, r - s) for r, s in zip(req, self.scheduled)]
+
+    def overstaffing(self) -> list[int]:
+        req = self.problem.required
+        return [max(0, s - r) for r, s in zip(req, self.scheduled)]
+
+    def load_shortfall(self) -> list[int]:
+        return [max(0, w - pl)
+                for w, pl in zip(self.problem.load, self.load_placed)]
+
+    # Per operator -------------------------------------------------------
+
+    def minutes(self, op: int, days) -> int:
+        shifts = self.problem.shifts
+        return sum(shifts[a.shift].paid_minutes
+                   for d in days if (a := self.by_cell.get((op, d))))
+
+    def nights(self, op: int) -> int:
+        shifts = self.problem.shifts
+        return sum(1 for a in self.assignments
+                   if a.operator == op and shifts[a.shift].night)
+
+    def weekends_worked(self, op: int) -> int:
+        return sum(1 for wk in self.problem.weekends
+                   if any(self.works(op, d) for d in wk))
+
+    def weekly_load(self, op: int, week: tuple[int, ...]) -> int:
+        return sum(a.load for d in week
+                   if (a := self.by_cell.get((op, d))))
+
+    def contract_deficit_hours(self, op: int, week: tuple[int, ...]) -> int:
+        """Whole hours (rounded up) below the week's contract minimum."""
+        short = (limits.week_min_minutes(self.problem, op, week)
+                 - self.minutes(op, week))
+        return max(0, -(-short // 60))
+
+    def preference_breaches(self) -> list[tuple[int, int]]:
+        """(preference index, weight) for every preference not honoured."""
+        p = self.problem
+        breaches = []
+        for i, pref in enumerate(p.preferences):
+            a = self.by_cell.get((p.operator_index[pref.operator], pref.day))
+            if pref.shift is None:
+                got = a is None
+            else:
+                got = a is not None and p.shifts[a.shift].id == pref.shift
+            if got != pref.want:
+                breaches.append((i, pref.weight))
+        return breaches
+
+    def day_cover_counts(self) -> list[tuple[int, int]]:
+        """(under, over) per ``day_cover`` entry."""
+        p = self.problem
+        result = []
+        for c in p.day_cover:
+            n = self.group_size.get((c.day, p.shift_index[c.shift]), 0)
+            result.append((max(0, c.required - n), max(0, n - c.required)))
+        return result
+
+    # Objective ----------------------------------------------------------
+
+    def objective_terms(self) -> dict[str, int]:
+        """Each soft term, weighted, in the model's integer units."""
+        p = self.problem
+        w = p.weights
+        ops = range(len(p.operators))
+        cover = self.day_cover_counts()
+        terms = {
+            "understaffing": w.understaffing * sum(self.understaffing()),
+            "overstaffing": w.overstaffing * sum(self.overstaffing()),
+            "load_shortfall": w.load_shortfall * sum(self.load_shortfall()),
+            "day_cover": sum(c.weight_under * u + c.weight_over * o
+                             for c, (u, o) in zip(p.day_cover, cover)),
+            "contract_hours": 0,
+            "preferences": w.preference * sum(
+                weight for _, weight in self.preference_breaches()),
+            "night_fairness": 0,
+            "weekend_fairness": 0,
+            "load_fairness": 0,
+        }
+        if not p.rules.min_minutes_week_is_hard:
+            terms["contract_hours"] = w.contract_hours * sum(
+                self.contract_deficit_hours(o, wk)
+                for o in ops for wk in p.weeks)
+        if p.operators and any(s.night for s in p.shifts):
+            terms["night_fairness"] = w.night_fairness * max(
+                self.nights(o) for o in ops)
+        if p.operators and p.weekends:
+            terms["weekend_fairness"] = w.weekend_fairness * max(
+                self.weekends_worked(o) for o in ops)
+        if p.operators and any(p.load):
+            terms["load_fairness"] = w.load_fairness * max(
+                self.weekly_load(o, wk) for o in ops for wk in p.weeks)
+        return terms
+
+    def objective(self) -> int:
+        return sum(self.objective_terms().values())

@@ -1,0 +1,150 @@
+"""The single entry point: ``solve(problem, params) -> Result``."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ortools.sat.python import cp_model
+
+from .cpsat.model import CPModel, Progress, ProgressCallback, ProgressHook
+from .problem import ProblemData
+from .solution import Roster
+
+# Measured on the 2-core machines (see README, "Solver defaults"): with 2
+# or 4 workers CP-SAT runs no bound-proving subsolvers and the gap stays
+# open for minutes; 8 workers prove optimality on the same models.
+DEFAULT_WORKERS = 8
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no solution in time"
+    INVALID = "model invalid"
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How to search. ``deterministic`` swaps the wall-clock limit for
+    CP-SAT's deterministic time, so the same input, seed and workers give
+    the same roster on any machine load."""
+
+    time_limit: float = 60.0
+    workers: int = DEFAULT_WORKERS
+    seed: int = 0
+    deterministic: bool = False
+    log: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def apply(self, solver: cp_model.CpSolver) -> None:
+        prm = solver.parameters
+        prm.num_workers = self.workers
+        prm.random_seed = self.seed
+        if self.deterministic:
+            prm.max_deterministic_time = self.time_limit
+            prm.max_time_in_seconds = max(10 * self.time_limit, 60.0)
+            if self.workers > 1:
+                prm.interleave_search = True
+        else:
+            prm.max_time_in_seconds = self.time_limit
+        prm.log_search_progress = self.log
+        for key, value in self.extra.items():
+            setattr(prm, key, value)
+
+
+@dataclass
+class Result:
+    status: SolveStatus
+    roster: Roster | None
+    objective: float | None
+    bound: float | None
+    wall_time: float
+    build_time: float
+    first_solution_time: float | None
+    best_time: float | None
+    stats: dict[str, int]
+    params: SolveParams
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+    def summary(self) -> str:
+        gap = "-" if self.gap is None else f"{100 * self.gap:.2f} %"
+        obj = "-" if self.objective is None else f"{self.objective:,.0f}"
+        bnd = "-" if self.bound is None else f"{self.bound:,.0f}"
+        first = ("-" if self.first_solution_time is None
+                 else f"{self.first_solution_time:.1f} s")
+        rows = [
+            ("status", self.status.value),
+            ("objective", obj),
+            ("bound", bnd),
+            ("gap", gap),
+            ("first feasible", first),
+            ("solve time", f"{self.wall_time:.1f} s"),
+            ("workers / seed", f"{self.params.workers} / {self.params.seed}"),
+            ("variables", f"{self.stats.get('variables', 0):,}"),
+        ]
+        return "\n".join(f"{k:>15}: {v}" for k, v in rows)
+
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.NO_SOLUTION,
+    cp_model.MODEL_INVALID: SolveStatus.INVALID,
+}
+
+
+def solve(problem: ProblemData, params: SolveParams | None = None,
+          progress: ProgressHook | None = None,
+          hint: Roster | None = None) -> Result:
+    """Build the CP-SAT model from ``problem`` and search for a roster."""
+    params = params or SolveParams()
+    started = time.monotonic()
+    cpm = CPModel(problem)
+    if hint is not None:
+        cpm.variables.warmstart(hint)
+    build_time = time.monotonic() - started
+
+    solver = cp_model.CpSolver()
+    params.apply(solver)
+    callback = ProgressCallback(progress)
+    t0 = time.monotonic()
+
+    def on_bound(bound: float) -> None:
+        callback.on_bound(bound, time.monotonic() - t0,
+                          callback.last_objective)
+
+    if progress is not None:
+        solver.best_bound_callback = on_bound
+    code = solver.solve(cpm.model, callback)
+    status = _STATUS.get(code, SolveStatus.NO_SOLUTION)
+    roster = objective = bound = None
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        roster = cpm.variables.roster(solver)
+        objective = solver.objective_value
+        bound = solver.best_objective_bound
+    return Result(
+        status=status,
+        roster=roster,
+        objective=objective,
+        bound=bound,
+        wall_time=solver.wall_time,
+        build_time=build_time,
+        first_solution_time=callback.first_solution_time,
+        best_time=callback.best_time,
+        stats=cpm.stats(),
+        params=params,
+    )
+
+
+__all__ = ["Progress", "Result", "SolveParams", "SolveStatus", "solve"]
