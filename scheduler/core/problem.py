@@ -193,8 +193,8 @@ class ProblemData(_Frozen):
         for s in self.shifts:
             _known("shift", s.id, "forbidden_next", s.forbidden_next, shift_ids)
         for o in self.operators:
-            _known("operator", o.id, "allowed_shifts", o.allowed_shifts or (),
-                   shift_ids)
+            _known("operator", o.id, "allowed_shifts",
+                   o.allowed_shifts or (), shift_ids)
             _known("operator", o.id, "max_shifts_per_type",
                    o.max_shifts_per_type, shift_ids)
             _days("operator", o.id, o.time_off, self.num_days)

@@ -244,7 +244,7 @@ class Constraints:
             return
         load, flow = v.load, v.flow
         members: dict[tuple[int, int], list] = {}
-        for (o, d, s), z in load.items():
+        for (_, d, s), z in load.items():
             members.setdefault((d, s), []).append(z)
         by_group: dict[tuple[int, int], list] = {}
         by_interval: dict[int, list] = {}

@@ -43,9 +43,10 @@ class CPModel:
     """
 
     def __init__(self, data: ProblemData, operators: list[int] | None = None,
-                 guard: Guard | None = None, objective: bool = True) -> None:
+                 guard: Guard | None = None, objective: bool = True,
+                 model: cp_model.CpModel | None = None) -> None:
         self.data = data
-        self.model = cp_model.CpModel()
+        self.model = model if model is not None else cp_model.CpModel()
         self.variables = Variables(self.model, data, operators)
         self.constraints = Constraints(self.model, data, self.variables,
                                        guard)
