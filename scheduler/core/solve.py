@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
+from .construct import construct
 from .cpsat.model import CPModel, Progress, ProgressCallback, ProgressHook
 from .problem import ProblemData
 from .solution import Roster
@@ -37,6 +38,7 @@ class SolveParams:
     seed: int = 0
     deterministic: bool = False
     log: bool = False
+    construct_hint: bool = True
     extra: dict[str, object] = field(default_factory=dict)
 
     def apply(self, solver: cp_model.CpSolver) -> None:
@@ -111,6 +113,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     params = params or SolveParams()
     started = time.monotonic()
     cpm = CPModel(problem)
+    if hint is None and params.construct_hint:
+        hint = construct(problem)
     if hint is not None:
         cpm.variables.warmstart(hint)
     build_time = time.monotonic() - started

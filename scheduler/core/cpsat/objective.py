@@ -77,9 +77,17 @@ class Objective:
         p = self.data
         if not any(p.load):
             return
-        placed = sum(self.v.flow.values())
-        self.terms["load_shortfall"] = p.weights.load_shortfall * (
-            sum(p.load) - placed)
+        placed: dict[int, list] = {}
+        for (t, _, _), y in self.v.flow.items():
+            placed.setdefault(t, []).append(y)
+        short = []
+        for t, amount in enumerate(p.load):
+            if amount == 0:
+                continue
+            u = self.model.new_int_var(0, amount, f"lshort{t}")
+            self.model.add(u + sum(placed.get(t, [])) == amount)
+            short.append(u)
+        self.terms["load_shortfall"] = p.weights.load_shortfall * sum(short)
 
     def _day_cover(self) -> None:
         p = self.data
@@ -105,19 +113,19 @@ class Objective:
                 low = limits.week_min_minutes(p, o, week)
                 if low <= 0:
                     continue
-                # short = max(0, ceil((low - minutes) / 60)); CP-SAT's
-                # division truncates, which equals the ceiling once 59 is
-                # added and the max with 0 removes the negative side.
+                # short = max(0, ceil((low - minutes) / 60)), exactly:
+                # when short > 0 it is the smallest whole number of hours
+                # covering the deficit; otherwise the deficit is <= 0.
                 name = f"{o}_{week[0]}"
-                top = low + 59
-                num = self.model.new_int_var(top - low - 1440 * 7, top,
-                                             f"num{name}")
-                self.model.add(num == top - v.minutes(o, week))
-                quo = self.model.new_int_var(-(1440 * 7 // 60) - 1,
-                                             top // 60, f"quo{name}")
-                self.model.add_division_equality(quo, num, 60)
-                short = self.model.new_int_var(0, top // 60, f"short{name}")
-                self.model.add_max_equality(short, [quo, 0])
+                deficit = low - v.minutes(o, week)
+                short = self.model.new_int_var(0, -(-low // 60),
+                                               f"short{name}")
+                some = self.model.new_bool_var(f"isshort{name}")
+                self.model.add(60 * short >= deficit)
+                self.model.add(60 * short <= deficit + 59).only_enforce_if(
+                    some)
+                self.model.add(short == 0).only_enforce_if(~some)
+                self.model.add(short >= 1).only_enforce_if(some)
                 parts.append(short)
         self.terms["contract_hours"] = p.weights.contract_hours * sum(parts)
 
