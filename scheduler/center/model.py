@@ -8,6 +8,7 @@ Times of day are minutes after midnight; dates are calendar dates.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -59,7 +60,7 @@ class CenterRules(_Frozen):
 
 
 class ForecastInterval(_Frozen):
-    date: date
+    date: dt.date
     time: int = Field(ge=0, lt=1440)  # interval start, minutes after 00:00
     calls: float = Field(ge=0)
     aht_seconds: float = Field(gt=0)
@@ -114,7 +115,7 @@ class CenterPreference(_Frozen):
     ``shift_id`` None means a day off (``OFF`` in the sheet)."""
 
     operator_id: str
-    date: date | None = None
+    date: dt.date | None = None
     weekday: int | None = Field(default=None, ge=0, le=6)
     shift_id: str | None = None
     want: bool = True

@@ -36,13 +36,20 @@ class _State:
                        (None if f.shift is None else p.shift_index[f.shift])
                        for f in p.fixed}
 
-    def run_before(self, o: int, d: int, night_only: bool = False) -> int:
-        n, day = 0, d - 1
+    def run_through(self, o: int, d: int, night_only: bool = False) -> int:
+        """Length of the run that working on day d would create."""
         shifts = self.p.shifts
-        while day >= 0 and (o, day) in self.cell and (
-                not night_only or shifts[self.cell[o, day]].night):
-            n += 1
-            day -= 1
+
+        def on(day: int) -> bool:
+            s = self.cell.get((o, day))
+            return s is not None and (not night_only or shifts[s].night)
+
+        n, day = 1, d - 1
+        while day >= 0 and on(day):
+            n, day = n + 1, day - 1
+        day = d + 1
+        while day < self.p.num_days and on(day):
+            n, day = n + 1, day + 1
         return n
 
     def eligible(self, o: int, d: int, s: int) -> bool:
@@ -58,13 +65,16 @@ class _State:
             prev = self.cell.get((o, d - gap))
             if prev is not None and (prev, s, gap) in self.conflicts:
                 return False
+            nxt = self.cell.get((o, d + gap))
+            if nxt is not None and (s, nxt, gap) in self.conflicts:
+                return False
         op = p.operators[o]
         limit = limits.max_consecutive_days(p, o)
-        if limit is not None and self.run_before(o, d) + 1 > limit:
+        if limit is not None and self.run_through(o, d) > limit:
             return False
         nights = p.rules.max_consecutive_nights
         if p.shifts[s].night and nights is not None and \
-                self.run_before(o, d, night_only=True) + 1 > nights:
+                self.run_through(o, d, night_only=True) > nights:
             return False
         w = self.week_of[d]
         week = p.weeks[w]
@@ -113,45 +123,63 @@ def construct(p: ProblemData) -> Roster:
         if s is not None and st.eligible(o, d, s):
             _place(st, p, o, d, s, deficit, cover_left)
 
-    for d in range(p.num_days):
-        week = p.weeks[st.week_of[d]]
-        closed: set[int] = set()
-        while True:
-            best, gain = None, 0
-            for s in range(len(p.shifts)):
-                if s in closed:
-                    continue
-                g = _gain(p, d, s, deficit, cover_left, w)
-                if g > gain:
-                    best, gain = s, g
-            if best is None:
-                break
-            chosen, key = None, None
-            for o in ops:
-                if not st.eligible(o, d, best):
-                    continue
-                low = limits.week_min_minutes(p, o, week)
-                below = low - st.week_minutes[o, st.week_of[d]]
-                k = (below > 0, below, -st.total[o], -o)
-                if key is None or k > key:
-                    chosen, key = o, k
-            if chosen is None:
-                closed.add(best)
-                continue
-            _place(st, p, chosen, d, best, deficit, cover_left)
+    # Passes with a falling threshold on the share of a shift's intervals
+    # that are still short: the worst holes of every day are filled before
+    # weekday shoulders use up the operators' weekly days.
+    for threshold in (0.75, 0.5, 0.25, 0.0):
+        for d in range(p.num_days):
+            _fill_day(st, p, d, threshold, deficit, cover_left, w, ops)
     return Roster(p, [Assignment(o, d, s) for (o, d), s in st.cell.items()])
 
 
+def _fill_day(st: _State, p: ProblemData, d: int, threshold: float,
+              deficit: list[int], cover_left: dict, w, ops) -> None:
+    week = p.weeks[st.week_of[d]]
+    closed: set[int] = set()
+    while True:
+        best, gain = None, 0
+        for s in range(len(p.shifts)):
+            if s in closed:
+                continue
+            g, share = _gain(p, d, s, deficit, cover_left, w)
+            if share >= threshold and g > gain:
+                best, gain = s, g
+        if best is None:
+            return
+        chosen, key = None, None
+        for o in ops:
+            if not st.eligible(o, d, best):
+                continue
+            low = limits.week_min_minutes(p, o, week)
+            below = low - st.week_minutes[o, st.week_of[d]]
+            k = (below > 0, below, -st.total[o], -o)
+            if key is None or k > key:
+                chosen, key = o, k
+        if chosen is None:
+            closed.add(best)
+            continue
+        _place(st, p, chosen, d, best, deficit, cover_left)
+
+
 def _gain(p: ProblemData, d: int, s: int, deficit: list[int],
-          cover_left: dict, w) -> int:
-    gain = 0
+          cover_left: dict, w) -> tuple[int, float]:
+    """Objective gain of one more operator on (d, s), and the share of
+    the shift's demand that is still short."""
+    gain, short, total = 0, 0, 0
     if deficit:
         for t in p.shift_intervals(d, s):
-            gain += w.understaffing if deficit[t] > 0 else -w.overstaffing
+            total += 1
+            if deficit[t] > 0:
+                short += 1
+                gain += w.understaffing
+            else:
+                gain -= w.overstaffing
     if (d, s) in cover_left:
         left, under, over = cover_left[d, s]
+        total += 1
+        short += left > 0
         gain += under if left > 0 else -over
-    return gain
+    return gain, (short / total if total else 0.0)
 
 
 def _place(st: _State, p: ProblemData, o: int, d: int, s: int,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from ortools.sat.python import cp_model
@@ -109,24 +109,30 @@ _STATUS = {
 def solve(problem: ProblemData, params: SolveParams | None = None,
           progress: ProgressHook | None = None,
           hint: Roster | None = None) -> Result:
-    """Build the CP-SAT model from ``problem`` and search for a roster."""
+    """Build the CP-SAT model from ``problem`` and search for a roster.
+
+    The time limit covers everything from this call on. A greedy roster
+    (or the given ``hint``) is completed into a full solution first; it is
+    the first feasible roster and the main search starts from it.
+    """
     params = params or SolveParams()
     started = time.monotonic()
     cpm = CPModel(problem)
+    callback = ProgressCallback(progress, started)
     if hint is None and params.construct_hint:
         hint = construct(problem)
+    warm: tuple[Roster, float] | None = None
     if hint is not None:
         cpm.variables.warmstart(hint)
+        warm = _complete_hint(cpm, hint, params, callback)
     build_time = time.monotonic() - started
 
     solver = cp_model.CpSolver()
-    params.apply(solver)
-    callback = ProgressCallback(progress)
-    t0 = time.monotonic()
+    left = params.time_limit - (time.monotonic() - started)
+    replace(params, time_limit=max(0.5, left)).apply(solver)
 
     def on_bound(bound: float) -> None:
-        callback.on_bound(bound, time.monotonic() - t0,
-                          callback.last_objective)
+        callback.on_bound(bound)
 
     if progress is not None:
         solver.best_bound_callback = on_bound
@@ -137,18 +143,65 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         roster = cpm.variables.roster(solver)
         objective = solver.objective_value
         bound = solver.best_objective_bound
+    elif status is SolveStatus.NO_SOLUTION and warm is not None:
+        # The search found nothing better in time: the completed
+        # construction is still a legal roster.
+        status = SolveStatus.FEASIBLE
+        roster, objective = warm
+        bound = solver.best_objective_bound
     return Result(
         status=status,
         roster=roster,
         objective=objective,
         bound=bound,
-        wall_time=solver.wall_time,
+        wall_time=time.monotonic() - started,
         build_time=build_time,
         first_solution_time=callback.first_solution_time,
         best_time=callback.best_time,
         stats=cpm.stats(),
         params=params,
     )
+
+
+def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
+                   callback: ProgressCallback) -> tuple[Roster, float] | None:
+    """Turn a roster into a solution for *every* variable of the model.
+
+    CP-SAT uses a complete, feasible hint at once, but spends many seconds
+    (or, with one worker, the whole limit) completing a partial one. We
+    fix the roster's cells in a copy of the model and let one worker fill
+    in the rest (coverage slacks, load placement, maxima); that solution is
+    reported as the first feasible roster and hinted to the main search.
+    When the roster breaks a hard rule the copy is infeasible, the hint on
+    the roster's cells stays partial and CP-SAT repairs it.
+    """
+    clone = cpm.model.clone()
+    chosen = {(a.operator, a.day, a.shift) for a in hint.assignments}
+    variables = clone.proto.variables
+    for cell, var in cpm.variables.x.items():
+        value = int(cell in chosen)
+        domain = variables[var.index].domain
+        domain[0] = value
+        domain[1] = value
+    clone.clear_hints()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = params.seed
+    solver.parameters.max_time_in_seconds = max(
+        0.5, min(10.0, 0.1 * params.time_limit))
+    if params.deterministic:
+        solver.parameters.max_deterministic_time = max(
+            0.5, min(10.0, 0.1 * params.time_limit))
+    solver.parameters.log_search_progress = params.log
+    code = solver.solve(clone, callback)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = solver.response_proto.solution
+    cpm.model.clear_hints()
+    hint_proto = cpm.model.proto.solution_hint
+    hint_proto.vars.extend(range(len(values)))
+    hint_proto.values.extend(values)
+    return cpm.variables.roster(solver), solver.objective_value
 
 
 __all__ = ["Progress", "Result", "SolveParams", "SolveStatus", "solve"]

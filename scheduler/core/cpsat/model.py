@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ class Progress:
 
     @property
     def gap(self) -> float | None:
-        if self.objective is None:
+        if self.objective is None or self.bound == float("-inf"):
             return None
         if self.objective == 0:
             return 0.0 if self.bound >= 0 else None
@@ -65,17 +66,25 @@ class CPModel:
 class ProgressCallback(cp_model.CpSolverSolutionCallback):
     """Reports each new incumbent; bound moves come via ``on_bound``."""
 
-    def __init__(self, hook: ProgressHook | None) -> None:
+    def __init__(self, hook: ProgressHook | None,
+                 started: float | None = None) -> None:
         super().__init__()
         self.hook = hook
+        self.started = time.monotonic() if started is None else started
         self.first_solution_time: float | None = None
         self.best_time: float | None = None
         self.last_bound = float("-inf")
         self.solutions = 0
         self.last_objective: float | None = None
 
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
     def on_solution_callback(self) -> None:
-        elapsed = self.wall_time
+        elapsed = self.elapsed()
+        if self.last_objective is not None and \
+                self.objective_value >= self.last_objective:
+            return
         self.solutions += 1
         if self.first_solution_time is None:
             self.first_solution_time = elapsed
@@ -83,10 +92,10 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
         self.last_objective = self.objective_value
         if self.hook is not None:
             self.hook(Progress("solution", self.objective_value,
-                               self.best_objective_bound, elapsed))
+                               self.last_bound, elapsed))
 
-    def on_bound(self, bound: float, elapsed: float,
-                 objective: float | None) -> None:
+    def on_bound(self, bound: float) -> None:
         self.last_bound = bound
         if self.hook is not None:
-            self.hook(Progress("bound", objective, bound, elapsed))
+            self.hook(Progress("bound", self.last_objective, bound,
+                               self.elapsed()))
