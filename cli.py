@@ -110,8 +110,15 @@ def plan(
             f"{params.workers} workers, seed {params.seed}", err=True)
         printer = None if quiet else ProgressPrinter()
         result = run_plan(center, params, printer, source=path)
-        xlsx, csv_path = write_plan(result, out)
     except Exception as exc:  # every failure becomes an exit code
+        raise _fail(exc) from None
+    try:
+        xlsx, csv_path = write_plan(result, out)
+    except OSError as exc:
+        typer.echo(f"error: cannot write the roster to {out}: "
+                   f"{exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:
         raise _fail(exc) from None
     typer.echo(result.result.summary())
     for key, value in result.kpis.items():

@@ -16,8 +16,8 @@ from .center.to_problem import to_problem
 from .core.checker import Violation, check
 from .core.diagnose import explain
 from .core.problem import ProblemData
-from .core.solve import ProgressHook, Result, SolveParams, SolveStatus, solve
 from .core.solution import Roster
+from .core.solve import ProgressHook, Result, SolveParams, SolveStatus, solve
 from .errors import InfeasibleError, RuleViolationError, SchedulerError
 
 

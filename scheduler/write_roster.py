@@ -59,7 +59,7 @@ def coverage_rows(plan: Plan) -> list[list]:
         minute = slot * p.interval_minutes
         q = by_time.get((p.date_of(day), minute))
         rows.append([
-            p.date_of(day).isoformat(), f"{minute // 60:02d}:{minute % 60:02d}",
+            p.date_of(day).isoformat(), _hhmm(minute),
             round(q.calls, 2) if q else 0, p.load[t] if p.load else 0,
             p.required[t] if p.required else 0, r.scheduled[t], under[t],
             r.load_capacity[t], short[t] if short else 0])

@@ -191,7 +191,8 @@ class ProblemData(_Frozen):
         shift_ids = {s.id for s in self.shifts}
         op_ids = {o.id for o in self.operators}
         for s in self.shifts:
-            _known("shift", s.id, "forbidden_next", s.forbidden_next, shift_ids)
+            _known("shift", s.id, "forbidden_next", s.forbidden_next,
+                   shift_ids)
         for o in self.operators:
             _known("operator", o.id, "allowed_shifts",
                    o.allowed_shifts or (), shift_ids)

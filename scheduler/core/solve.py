@@ -187,11 +187,10 @@ def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = params.seed
-    solver.parameters.max_time_in_seconds = max(
-        0.5, min(10.0, 0.1 * params.time_limit))
+    budget = min(params.time_limit, max(5.0, 0.15 * params.time_limit))
+    solver.parameters.max_time_in_seconds = budget
     if params.deterministic:
-        solver.parameters.max_deterministic_time = max(
-            0.5, min(10.0, 0.1 * params.time_limit))
+        solver.parameters.max_deterministic_time = budget / 2
     solver.parameters.log_search_progress = params.log
     code = solver.solve(clone, callback)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
