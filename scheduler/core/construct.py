@@ -134,7 +134,19 @@ def construct(p: ProblemData) -> Roster:
 
 def _fill_day(st: _State, p: ProblemData, d: int, threshold: float,
               deficit: list[int], cover_left: dict, w, ops) -> None:
-    week = p.weeks[st.week_of[d]]
+    w_index = st.week_of[d]
+    week = p.weeks[w_index]
+
+    def priority(o: int) -> tuple:
+        # Furthest below the week's contract minimum first, then the
+        # fewest hours so far: spreads work and fills contracts.
+        below = (limits.week_min_minutes(p, o, week)
+                 - st.week_minutes[o, w_index])
+        return (below <= 0, -below, st.total[o], o)
+
+    # Priorities change only for the operator just placed, who cannot be
+    # placed again today, so one sort per day and pass suffices.
+    order = sorted(ops, key=priority)
     closed: set[int] = set()
     while True:
         best, gain = None, 0
@@ -146,15 +158,7 @@ def _fill_day(st: _State, p: ProblemData, d: int, threshold: float,
                 best, gain = s, g
         if best is None:
             return
-        chosen, key = None, None
-        for o in ops:
-            if not st.eligible(o, d, best):
-                continue
-            low = limits.week_min_minutes(p, o, week)
-            below = low - st.week_minutes[o, st.week_of[d]]
-            k = (below > 0, below, -st.total[o], -o)
-            if key is None or k > key:
-                chosen, key = o, k
+        chosen = next((o for o in order if st.eligible(o, d, best)), None)
         if chosen is None:
             closed.add(best)
             continue

@@ -39,13 +39,8 @@ def load_cap_per_shift(p: ProblemData, op: int) -> int:
     return total_load(p) if cap is None else cap
 
 
-@cache
-def _total_load(load: tuple[int, ...]) -> int:
-    return sum(load)
-
-
 def total_load(p: ProblemData) -> int:
-    return _total_load(p.load)
+    return p.total_load
 
 
 def days_off_required(p: ProblemData, week: tuple[int, ...]) -> int:

@@ -229,6 +229,10 @@ class ProblemData(_Frozen):
         return self.num_days * self.slots_per_day
 
     @cached_property
+    def total_load(self) -> int:
+        return sum(self.load)
+
+    @cached_property
     def shift_index(self) -> dict[str, int]:
         return {s.id: i for i, s in enumerate(self.shifts)}
 

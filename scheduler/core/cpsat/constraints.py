@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from .. import limits
 from ..problem import ProblemData
 from ..rules import Rule
-from .variables import Variables
+from .variables import Variables, total
 
 Guard = Callable[[Rule, int, int | None], list[cp_model.IntVar]]
 
@@ -81,14 +81,14 @@ class Constraints:
                     nxt = [v.x[o, d + gap, b] for b in seconds
                            if (o, d + gap, b) in v.x]
                     if nxt:
-                        self._post(self.model.add(first + sum(nxt) <= 1),
+                        self._post(self.model.add(first + total(nxt) <= 1),
                                    rule, o, d)
 
     def _windows(self, series: list, limit: int, rule: Rule, o: int) -> None:
         for d in range(len(series) - limit):
             window = series[d:d + limit + 1]
             if any(not isinstance(x, int) for x in window):
-                self._post(self.model.add(sum(window) <= limit), rule, o, d)
+                self._post(self.model.add(total(window) <= limit), rule, o, d)
 
     def _max_consecutive_days(self) -> None:
         p, v = self.data, self.v
@@ -151,7 +151,7 @@ class Constraints:
             if need == 0:
                 continue
             for o in v.operators:
-                ct = self.model.add(sum(v.works[o, d] for d in week)
+                ct = self.model.add(total(v.works[o, d] for d in week)
                                     <= len(week) - need)
                 self._post(ct, Rule.MIN_DAYS_OFF_PER_WEEK, o, week[0])
 
@@ -189,7 +189,7 @@ class Constraints:
                 xs = [v.x[o, d, s] for d in range(p.num_days)
                       if (o, d, s) in v.x]
                 if len(xs) > cap:
-                    self._post(self.model.add(sum(xs) <= cap),
+                    self._post(self.model.add(total(xs) <= cap),
                                Rule.MAX_SHIFTS_PER_TYPE, o, None)
 
     def _max_weekends(self) -> None:
@@ -197,7 +197,7 @@ class Constraints:
         for o in v.operators:
             cap = p.operators[o].max_weekends
             if cap is not None and len(p.weekends) > cap:
-                ct = self.model.add(sum(self.weekend_worked(o)) <= cap)
+                ct = self.model.add(total(self.weekend_worked(o)) <= cap)
                 self._post(ct, Rule.MAX_WEEKENDS, o, None)
 
     def weekend_worked(self, o: int) -> list[cp_model.IntVar]:
@@ -233,7 +233,7 @@ class Constraints:
                 zs = [load[o, d, s] for d in week
                       for s in v.cells.get((o, d), []) if (o, d, s) in load]
                 if zs:
-                    self._post(self.model.add(sum(zs) <= cap),
+                    self._post(self.model.add(total(zs) <= cap),
                                Rule.LOAD_CAP_PER_WEEK, o, week[0])
 
     def _load_allocation(self) -> None:
@@ -252,6 +252,6 @@ class Constraints:
             by_group.setdefault((d, s), []).append(y)
             by_interval.setdefault(t, []).append(y)
         for key, zs in members.items():
-            self.model.add(sum(zs) == sum(by_group.get(key, [])))
+            self.model.add(total(zs) == total(by_group.get(key, [])))
         for t, ys in by_interval.items():
-            self.model.add(sum(ys) <= p.load[t])
+            self.model.add(total(ys) <= p.load[t])

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from .. import limits
 from ..problem import ProblemData
 from .constraints import Constraints
-from .variables import Variables
+from .variables import Variables, total
 
 
 class Objective:
@@ -31,7 +31,7 @@ class Objective:
         self._contract_hours()
         self._preferences()
         self._fairness()
-        self.model.minimize(sum(self.terms.values()))
+        self.model.minimize(total(self.terms.values()))
 
     def _coverage(self) -> None:
         """Agent-intervals short and over the requirement."""
@@ -45,12 +45,12 @@ class Objective:
                 staffed[t].append(n)
         under, over = [], []
         for t, req in enumerate(p.required):
-            u, o = self._shortage_excess(sum(staffed[t]), req,
+            u, o = self._shortage_excess(total(staffed[t]), req,
                                          len(p.operators), f"i{t}")
             under.append(u)
             over.append(o)
-        self.terms["understaffing"] = w.understaffing * sum(under)
-        self.terms["overstaffing"] = w.overstaffing * sum(over)
+        self.terms["understaffing"] = w.understaffing * total(under)
+        self.terms["overstaffing"] = w.overstaffing * total(over)
 
     def _shortage_excess(self, have, want: int, most: int, name: str):
         """Exact max(0, want - have) and max(0, have - want).
@@ -85,9 +85,9 @@ class Objective:
             if amount == 0:
                 continue
             u = self.model.new_int_var(0, amount, f"lshort{t}")
-            self.model.add(u + sum(placed.get(t, [])) == amount)
+            self.model.add(u + total(placed.get(t, [])) == amount)
             short.append(u)
-        self.terms["load_shortfall"] = p.weights.load_shortfall * sum(short)
+        self.terms["load_shortfall"] = p.weights.load_shortfall * total(short)
 
     def _day_cover(self) -> None:
         p = self.data
@@ -100,7 +100,7 @@ class Objective:
             hi = len(self.v.group.get((c.day, s), []))
             u, o = self._shortage_excess(n, c.required, hi, f"c{i}")
             parts.append(c.weight_under * u + c.weight_over * o)
-        self.terms["day_cover"] = sum(parts)
+        self.terms["day_cover"] = total(parts)
 
     def _contract_hours(self) -> None:
         """Whole hours below each operator's pro-rated weekly minimum."""
@@ -127,7 +127,7 @@ class Objective:
                 self.model.add(short == 0).only_enforce_if(~some)
                 self.model.add(short >= 1).only_enforce_if(some)
                 parts.append(short)
-        self.terms["contract_hours"] = p.weights.contract_hours * sum(parts)
+        self.terms["contract_hours"] = p.weights.contract_hours * total(parts)
 
     def _preferences(self) -> None:
         p, v = self.data, self.v
@@ -145,7 +145,7 @@ class Objective:
                 granted = v.x.get((o, pref.day, p.shift_index[pref.shift]), 0)
             breach = (1 - granted) if pref.want else granted
             parts.append(pref.weight * breach)
-        self.terms["preferences"] = p.weights.preference * sum(parts)
+        self.terms["preferences"] = p.weights.preference * total(parts)
 
     def _fairness(self) -> None:
         """Minimise the heaviest individual burden (nights, weekends,
@@ -156,12 +156,12 @@ class Objective:
             return
         if any(s.night for s in p.shifts) and w.night_fairness:
             top = self.model.new_int_var(0, p.num_days, "max_nights")
-            self._max_of(top, [sum(v.night(o, d) for d in range(p.num_days))
+            self._max_of(top, [total(v.night(o, d) for d in range(p.num_days))
                                for o in ops])
             self.terms["night_fairness"] = w.night_fairness * top
         if p.weekends and w.weekend_fairness:
             top = self.model.new_int_var(0, len(p.weekends), "max_weekends")
-            self._max_of(top, [sum(self.c.weekend_worked(o)) for o in ops])
+            self._max_of(top, [total(self.c.weekend_worked(o)) for o in ops])
             self.terms["weekend_fairness"] = w.weekend_fairness * top
         if any(p.load) and w.load_fairness:
             load = v.load
@@ -172,7 +172,7 @@ class Objective:
                     zs = [load[o, d, s] for d in week
                           for s in v.cells.get((o, d), [])
                           if (o, d, s) in load]
-                    weekly.append(sum(zs))
+                    weekly.append(total(zs))
             self._max_of(top, weekly)
             self.terms["load_fairness"] = w.load_fairness * top
 

@@ -20,6 +20,12 @@ from ..solution import Assignment, Roster
 Cell = tuple[int, int, int]  # (operator, day, shift)
 
 
+def total(items) -> cp_model.LinearExprT:
+    """Sum of variables and constants, built in C++: Python's ``sum``
+    nests one expression per term and dominates model-building time."""
+    return cp_model.LinearExpr.sum(list(items))
+
+
 class Variables:
     def __init__(self, model: cp_model.CpModel, data: ProblemData,
                  operators: list[int] | None = None) -> None:
@@ -44,7 +50,7 @@ class Variables:
                     self.works[o, d] = 0
                     continue
                 w = model.new_bool_var(f"w{o}_{d}")
-                model.add(sum(self.x[o, d, s] for s in shifts) == w)
+                model.add(total(self.x[o, d, s] for s in shifts) == w)
                 self.works[o, d] = w
         self.group: dict[tuple[int, int], list[int]] = defaultdict(list)
         for o, d, s in self.x:
@@ -54,16 +60,18 @@ class Variables:
 
     def night(self, o: int, d: int) -> cp_model.LinearExprT:
         shifts = self.data.shifts
-        return sum(self.x[o, d, s] for s in self.cells.get((o, d), [])
+        return total(self.x[o, d, s] for s in self.cells.get((o, d), [])
                    if shifts[s].night)
 
     def minutes(self, o: int, days) -> cp_model.LinearExprT:
         shifts = self.data.shifts
-        return sum(shifts[s].paid_minutes * self.x[o, d, s]
-                   for d in days for s in self.cells.get((o, d), []))
+        cells = [(self.x[o, d, s], shifts[s].paid_minutes)
+                 for d in days for s in self.cells.get((o, d), [])]
+        return cp_model.LinearExpr.weighted_sum([c[0] for c in cells],
+                                                [c[1] for c in cells])
 
     def group_size(self, d: int, s: int) -> cp_model.LinearExprT:
-        return sum(self.x[o, d, s] for o in self.group.get((d, s), []))
+        return total(self.x[o, d, s] for o in self.group.get((d, s), []))
 
     @property
     def load(self) -> dict[Cell, cp_model.IntVar]:
