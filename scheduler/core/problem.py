@@ -125,6 +125,7 @@ class Weights(_Frozen):
     night_fairness: int = Field(default=20, ge=0)
     weekend_fairness: int = Field(default=50, ge=0)
     load_fairness: int = Field(default=5, ge=0)
+    stability: int = Field(default=0, ge=0)
 
 
 class DayCover(_Frozen):
@@ -152,7 +153,12 @@ class Preference(_Frozen):
 
 
 class FixedAssignment(_Frozen):
-    """A pinned cell: the operator works ``shift`` that day (None = off)."""
+    """A cell's value: the operator works ``shift`` that day (None = off).
+
+    In ``ProblemData.fixed`` it is pinned (a hard rule); in
+    ``ProblemData.previous`` it is what a published roster said, and every
+    cell that ends up different costs ``Weights.stability``.
+    """
 
     operator: str
     day: int = Field(ge=0)
@@ -162,9 +168,11 @@ class FixedAssignment(_Frozen):
 class ProblemData(_Frozen):
     """Everything the solver and the checker need, and nothing else.
 
-    ``required`` and ``load`` are per interval over the whole horizon
-    (``num_days * slots_per_day`` long) or empty when the demand is given
-    per day and shift in ``day_cover`` instead.
+    ``previous`` holds the cells of an earlier (published) roster; the
+    stability term counts each one that changes, so a re-plan moves only
+    what it must. ``required`` and ``load`` are per interval over the
+    whole horizon (``num_days * slots_per_day`` long) or empty when the
+    demand is given per day and shift in ``day_cover`` instead.
     """
 
     name: str = "roster"
@@ -180,6 +188,7 @@ class ProblemData(_Frozen):
     day_cover: tuple[DayCover, ...] = ()
     preferences: tuple[Preference, ...] = ()
     fixed: tuple[FixedAssignment, ...] = ()
+    previous: tuple[FixedAssignment, ...] = ()
 
     @model_validator(mode="after")
     def _references(self) -> ProblemData:
@@ -207,7 +216,8 @@ class ProblemData(_Frozen):
                 raise ValueError(msg)
             if any(v < 0 for v in values):
                 raise ValueError(f"{series} has a negative value")
-        for item in (*self.day_cover, *self.preferences, *self.fixed):
+        for item in (*self.day_cover, *self.preferences, *self.fixed,
+                     *self.previous):
             if item.day >= self.num_days:
                 raise ValueError(f"{item!r}: day outside the horizon")
             shift = item.shift

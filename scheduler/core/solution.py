@@ -130,19 +130,24 @@ class Roster:
                  - self.minutes(op, week))
         return max(0, -(-short // 60))
 
+    def has(self, operator: str, day: int, shift: str | None) -> bool:
+        """Does the operator work ``shift`` that day (None: is off)?"""
+        p = self.problem
+        a = self.by_cell.get((p.operator_index[operator], day))
+        if shift is None:
+            return a is None
+        return a is not None and p.shifts[a.shift].id == shift
+
     def preference_breaches(self) -> list[tuple[int, int]]:
         """(preference index, weight) for every preference not honoured."""
-        p = self.problem
-        breaches = []
-        for i, pref in enumerate(p.preferences):
-            a = self.by_cell.get((p.operator_index[pref.operator], pref.day))
-            if pref.shift is None:
-                got = a is None
-            else:
-                got = a is not None and p.shifts[a.shift].id == pref.shift
-            if got != pref.want:
-                breaches.append((i, pref.weight))
-        return breaches
+        return [(i, pref.weight)
+                for i, pref in enumerate(self.problem.preferences)
+                if self.has(pref.operator, pref.day, pref.shift) != pref.want]
+
+    def changes(self) -> list[int]:
+        """Indices of ``problem.previous`` cells this roster changes."""
+        return [i for i, c in enumerate(self.problem.previous)
+                if not self.has(c.operator, c.day, c.shift)]
 
     def day_cover_counts(self) -> list[tuple[int, int]]:
         """(under, over) per ``day_cover`` entry."""
@@ -173,6 +178,7 @@ class Roster:
             "night_fairness": 0,
             "weekend_fairness": 0,
             "load_fairness": 0,
+            "stability": w.stability * len(self.changes()),
         }
         if not p.rules.min_minutes_week_is_hard:
             terms["contract_hours"] = w.contract_hours * sum(

@@ -130,22 +130,29 @@ class Objective:
         self.terms["contract_hours"] = p.weights.contract_hours * total(parts)
 
     def _preferences(self) -> None:
+        p = self.data
+        if p.preferences:
+            parts = [pref.weight * self._breach(pref.operator, pref.day,
+                                                pref.shift, pref.want)
+                     for pref in p.preferences
+                     if p.operator_index[pref.operator] in self.v.operators]
+            self.terms["preferences"] = p.weights.preference * total(parts)
+        if p.previous and p.weights.stability:
+            parts = [self._breach(c.operator, c.day, c.shift, True)
+                     for c in p.previous
+                     if p.operator_index[c.operator] in self.v.operators]
+            self.terms["stability"] = p.weights.stability * total(parts)
+
+    def _breach(self, operator: str, day: int, shift: str | None,
+                want: bool) -> cp_model.LinearExprT:
+        """1 when the wish (a shift, or a day off when None) is not met."""
         p, v = self.data, self.v
-        if not p.preferences:
-            return
-        parts = []
-        for pref in p.preferences:
-            o = p.operator_index[pref.operator]
-            if o not in v.operators:
-                continue
-            if pref.shift is None:
-                got = v.works[o, pref.day]
-                granted = 1 - got
-            else:
-                granted = v.x.get((o, pref.day, p.shift_index[pref.shift]), 0)
-            breach = (1 - granted) if pref.want else granted
-            parts.append(pref.weight * breach)
-        self.terms["preferences"] = p.weights.preference * total(parts)
+        o = p.operator_index[operator]
+        if shift is None:
+            granted = 1 - v.works[o, day]
+        else:
+            granted = v.x.get((o, day, p.shift_index[shift]), 0)
+        return (1 - granted) if want else granted
 
     def _fairness(self) -> None:
         """Minimise the heaviest individual burden (nights, weekends,
