@@ -57,6 +57,28 @@ class SolveParams:
             setattr(prm, key, value)
 
 
+class SolveControl:
+    """Lets another thread or a signal handler stop a running solve.
+
+    ``stop()`` ends the search as soon as CP-SAT notices; ``solve`` then
+    returns the best roster found so far and ``interrupted`` is True.
+    """
+
+    def __init__(self) -> None:
+        self._solver: cp_model.CpSolver | None = None
+        self.interrupted = False
+
+    def attach(self, solver: cp_model.CpSolver) -> None:
+        self._solver = solver
+        if self.interrupted:
+            solver.stop_search()
+
+    def stop(self) -> None:
+        self.interrupted = True
+        if self._solver is not None:
+            self._solver.stop_search()
+
+
 @dataclass
 class Result:
     status: SolveStatus
@@ -69,6 +91,7 @@ class Result:
     best_time: float | None
     stats: dict[str, int]
     params: SolveParams
+    interrupted: bool = False
 
     @property
     def gap(self) -> float | None:
@@ -108,7 +131,8 @@ _STATUS = {
 
 def solve(problem: ProblemData, params: SolveParams | None = None,
           progress: ProgressHook | None = None,
-          hint: Roster | None = None) -> Result:
+          hint: Roster | None = None,
+          control: SolveControl | None = None) -> Result:
     """Build the CP-SAT model from ``problem`` and search for a roster.
 
     The time limit covers everything from this call on. A greedy roster
@@ -124,19 +148,26 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     warm: tuple[Roster, float] | None = None
     if hint is not None:
         cpm.variables.warmstart(hint)
-        warm = _complete_hint(cpm, hint, params, callback)
+        warm = _complete_hint(cpm, hint, params, callback, control)
     build_time = time.monotonic() - started
 
     solver = cp_model.CpSolver()
     left = params.time_limit - (time.monotonic() - started)
     replace(params, time_limit=max(0.5, left)).apply(solver)
+    if control is not None:
+        control.attach(solver)
 
     def on_bound(bound: float) -> None:
         callback.on_bound(bound)
 
     if progress is not None:
         solver.best_bound_callback = on_bound
-    code = solver.solve(cpm.model, callback)
+    if control is not None and control.interrupted:
+        # Stopped before the main search began: CP-SAT would ignore a
+        # stop requested before solve(), so do not start it at all.
+        code = cp_model.UNKNOWN
+    else:
+        code = solver.solve(cpm.model, callback)
     status = _STATUS.get(code, SolveStatus.NO_SOLUTION)
     roster = objective = bound = None
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
@@ -148,7 +179,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         # construction is still a legal roster.
         status = SolveStatus.FEASIBLE
         roster, objective = warm
-        bound = solver.best_objective_bound
+        bound = (None if control is not None and control.interrupted
+                 and code == cp_model.UNKNOWN else solver.best_objective_bound)
     return Result(
         status=status,
         roster=roster,
@@ -160,11 +192,14 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         best_time=callback.best_time,
         stats=cpm.stats(),
         params=params,
+        interrupted=control is not None and control.interrupted,
     )
 
 
 def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
-                   callback: ProgressCallback) -> tuple[Roster, float] | None:
+                   callback: ProgressCallback,
+                   control: SolveControl | None = None,
+                   ) -> tuple[Roster, float] | None:
     """Turn a roster into a solution for *every* variable of the model.
 
     CP-SAT uses a complete, feasible hint at once, but spends many seconds
@@ -192,6 +227,8 @@ def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
     if params.deterministic:
         solver.parameters.max_deterministic_time = budget / 2
     solver.parameters.log_search_progress = params.log
+    if control is not None:
+        control.attach(solver)
     code = solver.solve(clone, callback)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -203,4 +240,11 @@ def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
     return cpm.variables.roster(solver), solver.objective_value
 
 
-__all__ = ["Progress", "Result", "SolveParams", "SolveStatus", "solve"]
+__all__ = [
+    "Progress",
+    "Result",
+    "SolveControl",
+    "SolveParams",
+    "SolveStatus",
+    "solve",
+]
