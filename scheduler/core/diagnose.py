@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from . import limits
 from .cpsat.model import CPModel
 from .problem import ProblemData
 from .rules import Rule
@@ -29,23 +30,57 @@ class Clash:
     parts: tuple[tuple[Rule, int | None], ...]
 
     def describe(self, p: ProblemData) -> str:
-        o = p.operators[p.operator_index[self.operator]]
-        items = [_describe_part(p, o, rule, day) for rule, day in self.parts]
+        op = p.operator_index[self.operator]
+        items = [_describe_part(p, op, rule, day)
+                 for rule, day in self.parts]
         return (f"operator {self.operator}: these rules cannot all hold: "
                 + "; ".join(items))
 
 
-def _describe_part(p: ProblemData, o, rule: Rule, day: int | None) -> str:
+def _limit(p: ProblemData, op: int, rule: Rule, day: int | None) -> str:
+    """The number the rule imposes on this operator, in the user's units."""
+    o = p.operators[op]
+    week = next((w for w in p.weeks if day in w), ())
+    values = {
+        Rule.MIN_DAYS_OFF_PER_WEEK: lambda: (
+            f"{limits.days_off_required(p, week)} days off"),
+        Rule.MAX_MINUTES_PER_WEEK: lambda: (
+            f"at most {(limits.max_minutes_week(p, op) or 0) / 60:g} h"),
+        Rule.MIN_MINUTES_PER_WEEK: lambda: (
+            f"at least {limits.week_min_minutes(p, op, week) / 60:g} h"),
+        Rule.MAX_CONSECUTIVE_DAYS: lambda: (
+            f"at most {limits.max_consecutive_days(p, op)} days"),
+        Rule.MAX_CONSECUTIVE_NIGHTS: lambda: (
+            f"at most {p.rules.max_consecutive_nights} nights"),
+        Rule.MIN_REST: lambda: f"{p.rules.min_rest_minutes / 60:g} h rest",
+        Rule.MIN_TOTAL_MINUTES: lambda: (
+            f"at least {(o.min_minutes_total or 0) / 60:g} h"),
+        Rule.MAX_TOTAL_MINUTES: lambda: (
+            f"at most {(o.max_minutes_total or 0) / 60:g} h"),
+        Rule.MAX_WEEKENDS: lambda: f"at most {o.max_weekends} weekends",
+        Rule.MIN_CONSECUTIVE_DAYS: lambda: (
+            f"runs of at least {o.min_consecutive_days} days"),
+        Rule.MIN_CONSECUTIVE_DAYS_OFF: lambda: (
+            f"at least {o.min_consecutive_days_off} days off in a row"),
+    }
+    return values[rule]() if rule in values else ""
+
+
+def _describe_part(p: ProblemData, op: int, rule: Rule,
+                   day: int | None) -> str:
     text = rule.title
+    limit = _limit(p, op, rule, day)
     if day is None:
-        return text
+        return f"{text} ({limit})" if limit else text
     date = p.date_of(day).isoformat()
     if rule in (Rule.MIN_DAYS_OFF_PER_WEEK, Rule.MAX_MINUTES_PER_WEEK,
                 Rule.MIN_MINUTES_PER_WEEK, Rule.LOAD_CAP_PER_WEEK):
-        return f"{text} (week from {date})"
-    if rule in (Rule.MAX_CONSECUTIVE_DAYS, Rule.MAX_CONSECUTIVE_NIGHTS):
-        return f"{text} (days from {date})"
-    return f"{text} ({date})"
+        where = f"week from {date}"
+    elif rule in (Rule.MAX_CONSECUTIVE_DAYS, Rule.MAX_CONSECUTIVE_NIGHTS):
+        where = f"days from {date}"
+    else:
+        where = date
+    return f"{text} ({where}" + (f": {limit})" if limit else ")")
 
 
 def _context(p: ProblemData, op: int) -> str:
