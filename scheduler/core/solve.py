@@ -9,6 +9,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from .construct import construct
+from .cpsat.lns import Incumbent, improve
 from .cpsat.model import CPModel, Progress, ProgressCallback, ProgressHook
 from .problem import ProblemData
 from .solution import Roster
@@ -39,6 +40,7 @@ class SolveParams:
     deterministic: bool = False
     log: bool = False
     construct_hint: bool = True
+    lns_share: float = 0.5
     extra: dict[str, object] = field(default_factory=dict)
 
     def apply(self, solver: cp_model.CpSolver) -> None:
@@ -135,25 +137,46 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
           control: SolveControl | None = None) -> Result:
     """Build the CP-SAT model from ``problem`` and search for a roster.
 
-    The time limit covers everything from this call on. A greedy roster
-    (or the given ``hint``) is completed into a full solution first; it is
-    the first feasible roster and the main search starts from it.
+    The time limit covers everything from this call on, in three phases:
+    a greedy roster (or the given ``hint``) completed into a full solution
+    (the first feasible roster); large-neighbourhood search over windows
+    of days for ``params.lns_share`` of the time; then CP-SAT on the whole
+    model, started from the incumbent, which proves the bound.
     """
     params = params or SolveParams()
     started = time.monotonic()
+    deadline = started + params.time_limit
     cpm = CPModel(problem)
     callback = ProgressCallback(progress, started)
     if hint is None and params.construct_hint:
         hint = construct(problem)
-    warm: tuple[Roster, float] | None = None
+    warm: Incumbent | None = None
     if hint is not None:
         cpm.variables.warmstart(hint)
         warm = _complete_hint(cpm, hint, params, callback, control)
     build_time = time.monotonic() - started
 
+    def stopped() -> bool:
+        return control is not None and control.interrupted
+
+    if warm is not None and params.lns_share > 0 and not stopped():
+        lns_deadline = started + params.lns_share * params.time_limit
+        work = (params.lns_share * params.time_limit
+                if params.deterministic else None)
+        warm = improve(cpm, warm, lns_deadline, params.seed,
+                       callback.on_incumbent, stopped, work_limit=work)
+        cpm.model.clear_hints()
+        proto = cpm.model.proto.solution_hint
+        proto.vars.extend(range(len(warm.values)))
+        proto.values.extend(warm.values)
+
     solver = cp_model.CpSolver()
-    left = params.time_limit - (time.monotonic() - started)
-    replace(params, time_limit=max(0.5, left)).apply(solver)
+    left = deadline - time.monotonic()
+    # Deterministic runs budget the main search in deterministic time: the
+    # share of the limit the LNS did not use by design.
+    main_limit = ((1 - params.lns_share) * params.time_limit
+                  if params.deterministic else left)
+    replace(params, time_limit=max(0.5, main_limit)).apply(solver)
     if control is not None:
         control.attach(solver)
 
@@ -162,9 +185,9 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
 
     if progress is not None:
         solver.best_bound_callback = on_bound
-    if control is not None and control.interrupted:
-        # Stopped before the main search began: CP-SAT would ignore a
-        # stop requested before solve(), so do not start it at all.
+    if stopped() or (warm is not None and left < 0.5):
+        # Stopped (or out of time) before the main search began; CP-SAT
+        # would ignore a stop requested before solve(), so do not start.
         code = cp_model.UNKNOWN
     else:
         code = solver.solve(cpm.model, callback)
@@ -175,12 +198,13 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         objective = solver.objective_value
         bound = solver.best_objective_bound
     elif status is SolveStatus.NO_SOLUTION and warm is not None:
-        # The search found nothing better in time: the completed
-        # construction is still a legal roster.
+        # The main search found nothing in time (or never ran): the
+        # incumbent from the first phases is still a legal roster.
         status = SolveStatus.FEASIBLE
-        roster, objective = warm
-        bound = (None if control is not None and control.interrupted
-                 and code == cp_model.UNKNOWN else solver.best_objective_bound)
+        roster = cpm.variables.roster_from(warm.values)
+        objective = warm.objective
+        ran = code != cp_model.UNKNOWN or solver.wall_time > 0
+        bound = solver.best_objective_bound if ran else None
     return Result(
         status=status,
         roster=roster,
@@ -192,14 +216,14 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         best_time=callback.best_time,
         stats=cpm.stats(),
         params=params,
-        interrupted=control is not None and control.interrupted,
+        interrupted=stopped(),
     )
 
 
 def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
                    callback: ProgressCallback,
                    control: SolveControl | None = None,
-                   ) -> tuple[Roster, float] | None:
+                   ) -> Incumbent | None:
     """Turn a roster into a solution for *every* variable of the model.
 
     CP-SAT uses a complete, feasible hint at once, but spends many seconds
@@ -237,7 +261,7 @@ def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
     hint_proto = cpm.model.proto.solution_hint
     hint_proto.vars.extend(range(len(values)))
     hint_proto.values.extend(values)
-    return cpm.variables.roster(solver), solver.objective_value
+    return Incumbent(list(values), solver.objective_value)
 
 
 __all__ = [

@@ -94,6 +94,17 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
             self.hook(Progress("solution", self.objective_value,
                                self.last_bound, elapsed))
 
+    def on_incumbent(self, incumbent) -> None:
+        """An improvement found outside CP-SAT's own search (LNS)."""
+        elapsed = self.elapsed()
+        if self.first_solution_time is None:
+            self.first_solution_time = elapsed
+        self.best_time = elapsed
+        self.last_objective = incumbent.objective
+        if self.hook is not None:
+            self.hook(Progress("solution", incumbent.objective,
+                               self.last_bound, elapsed))
+
     def on_bound(self, bound: float) -> None:
         self.last_bound = bound
         if self.hook is not None:

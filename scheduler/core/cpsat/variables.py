@@ -110,14 +110,18 @@ class Variables:
             self.model.add_hint(var, cell in chosen)
 
     def roster(self, solver: cp_model.CpSolver) -> Roster:
+        return self.roster_from(solver.response_proto.solution)
+
+    def roster_from(self, values) -> Roster:
+        """The roster in a full assignment of the model's variables."""
         load = self._load or {}
         assignments = [
-            Assignment(o, d, s, solver.value(load[o, d, s])
+            Assignment(o, d, s, values[load[o, d, s].index]
                        if (o, d, s) in load else 0)
-            for (o, d, s), x in self.x.items() if solver.boolean_value(x)
+            for (o, d, s), x in self.x.items() if values[x.index]
         ]
         flows = {}
         for key, y in (self._flow or {}).items():
-            if (v := solver.value(y)) > 0:
+            if (v := values[y.index]) > 0:
                 flows[key] = v
         return Roster(self.data, assignments, flows)
