@@ -85,8 +85,10 @@ class SolveControl:
 class Result:
     status: SolveStatus
     roster: Roster | None
-    objective: float | None
-    bound: float | None
+    # Integers: every objective coefficient is an integer, so CP-SAT's
+    # floating-point sums are rounded back to the exact value.
+    objective: int | None
+    bound: int | None
     wall_time: float
     build_time: float
     first_solution_time: float | None
@@ -195,8 +197,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     roster = objective = bound = None
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         roster = cpm.variables.roster(solver)
-        objective = solver.objective_value
-        bound = solver.best_objective_bound
+        objective = round(solver.objective_value)
+        bound = round(solver.best_objective_bound)
     elif status is SolveStatus.NO_SOLUTION and warm is not None:
         # The main search found nothing in time (or never ran): the
         # incumbent from the first phases is still a legal roster.
@@ -204,7 +206,7 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         roster = cpm.variables.roster_from(warm.values)
         objective = warm.objective
         ran = code != cp_model.UNKNOWN or solver.wall_time > 0
-        bound = solver.best_objective_bound if ran else None
+        bound = round(solver.best_objective_bound) if ran else None
     return Result(
         status=status,
         roster=roster,
@@ -261,7 +263,7 @@ def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
     hint_proto = cpm.model.proto.solution_hint
     hint_proto.vars.extend(range(len(values)))
     hint_proto.values.extend(values)
-    return Incumbent(list(values), solver.objective_value)
+    return Incumbent(list(values), round(solver.objective_value))
 
 
 __all__ = [

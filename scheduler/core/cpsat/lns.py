@@ -24,7 +24,7 @@ from .model import CPModel
 
 # Free cells per neighbourhood: large enough to move whole weeks of a
 # team, small enough for one worker to solve it in about a second.
-TARGET_FREE = int(__import__('os').environ.get('LNS_FREE', 1500))
+TARGET_FREE = 1500
 
 
 @dataclass
@@ -106,6 +106,6 @@ def improve(cpm: CPModel, incumbent: Incumbent, deadline: float,
             continue
         if solver.objective_value < incumbent.objective - 1e-6:
             incumbent = Incumbent(list(solver.response_proto.solution),
-                                  solver.objective_value)
+                                  round(solver.objective_value))
             on_improve(incumbent)
     return incumbent
