@@ -40,7 +40,7 @@ class SolveParams:
     deterministic: bool = False
     log: bool = False
     construct_hint: bool = True
-    lns_share: float = 0.5
+    lns_share: float = 0.0  # window LNS before CP-SAT; see README
     extra: dict[str, object] = field(default_factory=dict)
 
     def apply(self, solver: cp_model.CpSolver) -> None:
