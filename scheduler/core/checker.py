@@ -75,6 +75,12 @@ class _Checker:
                     and 0 <= a.day < p.num_days
                     and 0 <= a.shift < len(p.shifts)):
                 self.add(Rule.UNKNOWN_ID, None, None, f"{a}")
+        for t, day, shift in self.r.flows:
+            if not (0 <= t < p.num_intervals and 0 <= day < p.num_days
+                    and 0 <= shift < len(p.shifts)):
+                self.add(Rule.UNKNOWN_ID, None, None,
+                         f"heavy calls placed in interval {t} on shift "
+                         f"index {shift} of day {day}: no such cell")
         return not self.out
 
     def _one_shift_per_day(self) -> None:

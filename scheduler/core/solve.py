@@ -190,14 +190,15 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     if stopped() or (warm is not None and left < 0.5):
         # Stopped (or out of time) before the main search began; CP-SAT
         # would ignore a stop requested before solve(), so do not start.
-        code = cp_model.UNKNOWN
+        code, ran = cp_model.UNKNOWN, False
     else:
-        code = solver.solve(cpm.model, callback)
+        code, ran = solver.solve(cpm.model, callback), True
     status = _STATUS.get(code, SolveStatus.NO_SOLUTION)
     roster = objective = bound = None
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        roster = cpm.variables.roster(solver)
-        objective = round(solver.objective_value)
+        values = solver.response_proto.solution
+        roster = cpm.variables.roster_from(values)
+        objective = cpm.objective_at(values)
         bound = round(solver.best_objective_bound)
     elif status is SolveStatus.NO_SOLUTION and warm is not None:
         # The main search found nothing in time (or never ran): the
@@ -205,7 +206,6 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         status = SolveStatus.FEASIBLE
         roster = cpm.variables.roster_from(warm.values)
         objective = warm.objective
-        ran = code != cp_model.UNKNOWN or solver.wall_time > 0
         bound = round(solver.best_objective_bound) if ran else None
     return Result(
         status=status,
@@ -263,7 +263,7 @@ def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
     hint_proto = cpm.model.proto.solution_hint
     hint_proto.vars.extend(range(len(values)))
     hint_proto.values.extend(values)
-    return Incumbent(list(values), round(solver.objective_value))
+    return Incumbent(list(values), cpm.objective_at(values))
 
 
 __all__ = [

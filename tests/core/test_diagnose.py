@@ -19,10 +19,11 @@ SHIFTS = (
 )
 
 
-def _problem(operators, rules=Rules(), fixed=()) -> ProblemData:
+def _problem(operators, rules: Rules | None = None,
+             fixed=()) -> ProblemData:
     return ProblemData(start_date=date(2027, 1, 4), num_days=7,
                        shifts=SHIFTS, operators=tuple(operators),
-                       rules=rules, fixed=tuple(fixed))
+                       rules=rules or Rules(), fixed=tuple(fixed))
 
 
 def test_feasible_problem_has_no_explanation():

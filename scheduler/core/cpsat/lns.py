@@ -104,8 +104,9 @@ def improve(cpm: CPModel, incumbent: Incumbent, deadline: float,
         work += solver.deterministic_time
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        if solver.objective_value < incumbent.objective - 1e-6:
-            incumbent = Incumbent(list(solver.response_proto.solution),
-                                  round(solver.objective_value))
+        values = list(solver.response_proto.solution)
+        objective = cpm.objective_at(values)
+        if objective < incumbent.objective:
+            incumbent = Incumbent(values, objective)
             on_improve(incumbent)
     return incumbent

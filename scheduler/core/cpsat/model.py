@@ -57,6 +57,21 @@ class CPModel:
         if objective:
             self.objective.build()
 
+    def objective_at(self, values) -> int:
+        """The model's objective evaluated at a full assignment.
+
+        CP-SAT's own ``objective_value`` comes from the presolved model,
+        whose auxiliary maxima presolve may leave looser than the returned
+        values; evaluating the original objective at the returned values
+        gives the cost of the roster actually returned.
+        """
+        obj = self.model.proto.objective
+        total = 0
+        for ref, coeff in zip(obj.vars, obj.coeffs):
+            total += coeff * (values[ref] if ref >= 0 else -values[-ref - 1])
+        value = (total + obj.offset) * (obj.scaling_factor or 1)
+        return round(value)
+
     def stats(self) -> dict[str, int]:
         proto = self.model.proto
         return {"variables": len(proto.variables),
