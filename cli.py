@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -44,8 +45,8 @@ def _fail(exc: BaseException) -> typer.Exit:
             typer.echo(f"error: {problem}", err=True)
         return typer.Exit(exc.exit_code)
     if isinstance(exc, SchedulerError):
-        label = {3: "infeasible", 4: "rule violation"}.get(exc.exit_code,
-                                                           "error")
+        label = {3: "infeasible", 4: "rule violation",
+                 5: "locked"}.get(exc.exit_code, "error")
         for line in str(exc).splitlines() or [type(exc).__name__]:
             typer.echo(f"{label}: {line}", err=True)
         return typer.Exit(exc.exit_code)
@@ -86,50 +87,96 @@ def plan(
         "CP-SAT's deterministic time instead of the wall clock.")] = False,
     quiet: Annotated[bool, typer.Option(
         help="No progress lines.")] = False,
+    from_date: Annotated[datetime | None, typer.Option(
+        "--from", formats=["%Y-%m-%d"],
+        help="Re-plan from this date (default: the centre's start_date); "
+        "earlier days of the previous roster count for the rules.")] = None,
+    previous: Annotated[str | None, typer.Option(
+        help="Roster to keep: a roster .xlsx or its assignments .csv, a "
+        "RUN_ID of --db, or 'none' (default: the latest roster published "
+        "in --db, if any).")] = None,
+    freeze_days: Annotated[int | None, typer.Option(
+        help="Days from --from kept exactly as in the previous roster "
+        "(default: settings freeze_days, else 7).")] = None,
+    stability_weight: Annotated[int | None, typer.Option(
+        help="Cost of each changed cell after the frozen days (default: "
+        "rules weight_stability, else 500).")] = None,
+    db: Annotated[Path | None, typer.Option(
+        help="History store (SQLite) to record the run in and to take "
+        "the published roster from; e.g. outputs/history.db.")] = None,
+    log_json: Annotated[bool, typer.Option(
+        help="One JSON object per line on stdout (start, progress, "
+        "result); the usual text goes to stderr.")] = False,
 ) -> None:
-    """Plan a roster and write it as Excel + CSV (exit 0 when written)."""
-    from scheduler.core.solve import DEFAULT_WORKERS, SolveParams
-    from scheduler.plan import plan as run_plan
-    from scheduler.progress import ProgressPrinter
-    from scheduler.write_roster import write_plan
+    """Plan a roster and write it as Excel + CSV (exit 0 when written).
 
-    try:
-        path = _default_input(input)
-        center = _read(path)
-        s = center.settings
-        params = SolveParams(
-            time_limit=time_limit or s.time_limit_seconds,
-            workers=workers or s.workers or DEFAULT_WORKERS,
-            seed=s.seed if seed is None else seed,
-            deterministic=deterministic,
-        )
-        typer.echo(
-            f"planning {s.center}: {len(center.operators)} operators, "
-            f"{s.days} days from {s.start_date}, {s.interval_minutes}-min "
-            f"intervals; limit {params.time_limit:g} s, "
-            f"{params.workers} workers, seed {params.seed}", err=True)
-        printer = None if quiet else ProgressPrinter()
-        result = run_plan(center, params, printer, source=path)
-    except Exception as exc:  # every failure becomes an exit code
-        raise _fail(exc) from None
-    try:
-        xlsx, csv_path = write_plan(result, out)
-    except OSError as exc:
-        typer.echo(f"error: cannot write the roster to {out}: "
-                   f"{exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
-    except Exception as exc:
-        raise _fail(exc) from None
-    typer.echo(result.result.summary())
+    With a previous roster it re-plans a rolling horizon: frozen days kept,
+    later days changed only where it pays (README, "Rolling planning")."""
+    from scheduler.runner import PlanOptions, PlanRun, result_line
+
+    def say(message: str) -> None:
+        typer.echo(message, err=log_json)
+
+    def warn(message: str) -> None:
+        typer.echo(f"warning: {message}", err=True)
+
+    path = _default_input(input)
+    options = PlanOptions(
+        input=path, out=out, db=db,
+        plan_from=from_date.date() if from_date else None,
+        previous=previous, freeze_days=freeze_days,
+        stability_weight=stability_weight, log_json=log_json,
+        argv=["scheduler", *sys.argv[1:]])
+    # Entered before the solver is imported: SIGTERM/SIGINT then stop the
+    # search in every solver thread and the best roster is still written.
+    with PlanRun(options, warn) as run:
+        try:
+            run.open()
+            center = _read(path)
+            from scheduler.core.solve import DEFAULT_WORKERS, SolveParams
+            from scheduler.progress import ProgressPrinter
+
+            s = center.settings
+            params = SolveParams(
+                time_limit=time_limit or s.time_limit_seconds,
+                workers=workers or s.workers or DEFAULT_WORKERS,
+                seed=s.seed if seed is None else seed,
+                deterministic=deterministic,
+            )
+            run.begin(center, params)
+            typer.echo(
+                f"planning {s.center}: {len(center.operators)} operators, "
+                f"{s.days} days from {s.start_date}, {s.interval_minutes}-"
+                f"min intervals; limit {params.time_limit:g} s, "
+                f"{params.workers} workers, seed {params.seed}", err=True)
+            printer = None if quiet else ProgressPrinter()
+            result = run.plan(center, params, run.progress(printer))
+        except Exception as exc:  # every failure becomes an exit code
+            failure = _fail(exc)
+            run.fail(exc, failure.exit_code)
+            raise failure from None
+        try:
+            xlsx, csv_path = run.write(result)
+        except OSError as exc:
+            typer.echo(f"error: cannot write the roster to {out}: "
+                       f"{exc.strerror or exc}", err=True)
+            run.fail(exc, 2)
+            raise typer.Exit(2) from None
+        except Exception as exc:
+            failure = _fail(exc)
+            run.fail(exc, failure.exit_code)
+            raise failure from None
+        try:
+            run.succeeded(result, xlsx, csv_path)
+        except Exception as exc:
+            raise _fail(exc) from None
+    say(result.result.summary())
     for key, value in result.kpis.items():
         shown = f"{value:.1f}" if isinstance(value, float) else value
-        typer.echo(f"{key:>42}: {shown}")
-    typer.echo(f"roster: {xlsx}")
-    typer.echo(f"assignments: {csv_path}")
-    r = result.result
-    gap = "-" if r.gap is None else f"{100 * r.gap:.2f}%"
-    typer.echo(f"RESULT ok status={r.status.value} "
-               f"objective={r.objective:.0f} gap={gap} file={xlsx}")
+        say(f"{key:>42}: {shown}")
+    say(f"roster: {xlsx}")
+    say(f"assignments: {csv_path}")
+    say(result_line(result, xlsx, run.run_id))
 
 
 @app.command()
@@ -220,6 +267,193 @@ def validate(
     typer.echo(f"ok: {input}: {len(center.operators)} operators, "
                f"{len(center.shifts)} shifts, {len(center.forecast)} "
                f"forecast intervals, {center.settings.days} days")
+
+
+DbOption = Annotated[Path, typer.Option(
+    help="History store (SQLite) written by plan --db.")]
+DEFAULT_DB = Path("outputs") / "history.db"
+
+
+@app.command()
+def publish(
+    run_id: Annotated[int, typer.Argument(help="Run to publish.")],
+    db: DbOption = DEFAULT_DB,
+    note: Annotated[str, typer.Option(help="Free text, e.g. who.")] = "",
+) -> None:
+    """Mark a run's roster as published: later plans on the centre keep
+    it (frozen days exact, the rest changed only where it pays)."""
+    from scheduler.history import HistoryStore
+
+    try:
+        with HistoryStore(db, create=False) as store:
+            row = store.publish(run_id, note)
+            shifts = len(store.assignments(run_id))
+    except Exception as exc:
+        raise _fail(exc) from None
+    typer.echo(f"published run {run_id}: centre {row['center']}, "
+               f"{row['horizon_start']} to {row['horizon_end']}, "
+               f"{shifts} shifts, status {row['status']}")
+
+
+@app.command()
+def history(
+    db: DbOption = DEFAULT_DB,
+    center: Annotated[str | None, typer.Option(
+        help="Only this centre's runs.")] = None,
+    limit: Annotated[int, typer.Option(help="Newest N runs.")] = 20,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="One JSON object per run on stdout.")] = False,
+) -> None:
+    """List runs, newest first: status, exit code, objective, churn."""
+    from scheduler.history import HistoryStore, format_runs
+
+    try:
+        with HistoryStore(db, create=False) as store:
+            rows = store.runs(center, limit)
+    except Exception as exc:
+        raise _fail(exc) from None
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(dict(row)))
+        return
+    typer.echo("\n".join(format_runs(rows)))
+
+
+@app.command()
+def diff(
+    run_a: Annotated[int, typer.Argument(help="Earlier run.")],
+    run_b: Annotated[int, typer.Argument(help="Later run.")],
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="One JSON object per changed cell.")] = False,
+) -> None:
+    """Changed assignments per operator, on the dates both runs cover."""
+    from scheduler.history import HistoryStore, format_diff
+    from scheduler.rolling import diff_cells
+
+    try:
+        with HistoryStore(db, create=False) as store:
+            a, b = store.roster_cells(run_a), store.roster_cells(run_b)
+    except Exception as exc:
+        raise _fail(exc) from None
+    changes = diff_cells(a, b)
+    if as_json:
+        for c in changes:
+            typer.echo(json.dumps({"operator_id": c.operator,
+                                   "date": c.date.isoformat(),
+                                   "before": c.before, "after": c.after}))
+        return
+    lo, hi = max(a.start, b.start), min(a.end, b.end)
+    typer.echo("\n".join(format_diff(changes)) or "no changes")
+    typer.echo(f"{len(changes)} changed cells, "
+               f"{len({c.operator for c in changes})} operators, "
+               f"{lo} to {hi}", err=True)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(
+        help="Input workbook to write (.xlsx).")],
+    force: Annotated[bool, typer.Option(
+        help="Overwrite the file if it exists.")] = False,
+) -> None:
+    """Write an input workbook to fill in: every sheet and column, a
+    README sheet, drop-downs and one example row per sheet."""
+    from scheduler.template import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        typer.echo(f"error: {out}: the template is an .xlsx workbook",
+                   err=True)
+        raise typer.Exit(2)
+    if out.exists() and not force:
+        typer.echo(f"error: {out} exists; use --force to overwrite it",
+                   err=True)
+        raise typer.Exit(2)
+    try:
+        write_template(out)
+    except OSError as exc:
+        typer.echo(f"error: cannot write the template to {out}: "
+                   f"{exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"template: {out}")
+    typer.echo(f"fill it in, then: scheduler validate {out} && "
+               f"scheduler plan {out}")
+
+
+@app.command()
+def check(
+    roster: Annotated[Path, typer.Argument(
+        help="Roster workbook written by plan, perhaps edited by hand.")],
+    input: Annotated[Path | None, typer.Argument(
+        help="The centre it was planned from (default: the input file "
+        "named in its Summary sheet).")] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Re-plan keeping every cell you changed, and write "
+        "a new workbook whose Changes sheet lists what moved and why.")
+    ] = False,
+    out: Annotated[Path | None, typer.Option(
+        help="--fix: the workbook to write (default: ROSTER_fixed.xlsx "
+        "beside ROSTER).")] = None,
+    csv_out: Annotated[Path | None, typer.Option(
+        "--csv", help="Also write every interval's coverage and "
+        "heavy-call shortfall, as planned and now, as CSV.")] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        help="--fix: solver time limit in seconds (default: settings).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="--fix: CP-SAT workers (default: settings, else 8).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="--fix: random seed (default: settings).")] = None,
+    quiet: Annotated[bool, typer.Option(
+        help="--fix: no progress lines.")] = False,
+) -> None:
+    """Check a (hand-edited) roster against every hard rule; exit 0 when
+    none is broken, 4 when some are, 2 for unreadable input."""
+    from scheduler import check_roster as cr
+
+    try:
+        path = cr.resolve_input(roster, input)
+        center = _read(path)
+        report = cr.check_workbook(roster, center)
+        if csv_out is not None:
+            cr.writable_target(csv_out)
+            cr.write_interval_csv(report, csv_out)
+    except Exception as exc:
+        raise _fail(exc) from None
+    for line in cr.report_lines(report):
+        typer.echo(line)
+    if not fix:
+        typer.echo(cr.result_line(report))
+        raise typer.Exit(4 if report.violations else 0)
+    from scheduler.core.solve import DEFAULT_WORKERS, SolveParams
+    from scheduler.progress import ProgressPrinter
+    from scheduler.write_roster import write_roster_workbook
+
+    target = out or cr.fixed_path(roster)
+    s = center.settings
+    try:
+        cr.writable_target(target)
+        params = SolveParams(
+            time_limit=time_limit or s.time_limit_seconds,
+            workers=workers or s.workers or DEFAULT_WORKERS,
+            seed=s.seed if seed is None else seed)
+        typer.echo(f"fixing: {len(report.edits)} edited cell(s) kept; "
+                   f"limit {params.time_limit:g} s", err=True)
+        result = cr.fix(report, params,
+                        None if quiet else ProgressPrinter())
+        write_roster_workbook(result.plan, target, result.changes,
+                              result.marks)
+    except OSError as exc:
+        typer.echo(f"error: cannot write the roster to {target}: "
+                   f"{exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        raise _fail(exc) from None
+    for line in cr.fix_lines(result):
+        typer.echo(line)
+    typer.echo(f"roster: {target}")
+    typer.echo(f"RESULT fixed changes={len(result.changes)} "
+               f"pinned={len(result.pinned)} violations=0 file={target}")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ The library side of ``scheduler plan``: it raises the typed errors of
 from __future__ import annotations
 
 import hashlib
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,43 +51,66 @@ def input_hash(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def kpis(roster: Roster, violations: list[Violation]) -> dict[str, float]:
-    """What a manager reads first; all recomputed from the roster."""
+def kpis(roster: Roster, violations: list[Violation],
+         first_day: int = 0) -> dict[str, float]:
+    """What a manager reads first; all recomputed from the roster.
+
+    ``first_day`` > 0 (a rolling re-plan) leaves out the days before it:
+    they were worked already and are in the problem only for the rules.
+    """
     p = roster.problem
-    under = roster.understaffing()
-    busy = [t for t, r in enumerate(p.required) if r > 0]
+    first = first_day * p.slots_per_day
+    under = roster.understaffing()[first:]
+    over = roster.overstaffing()[first:]
+    busy = [t for t, r in enumerate(p.required[first:]) if r > 0]
     staffed = sum(1 for t in busy if under[t] == 0)
-    load_total = sum(p.load)
-    placed = sum(roster.load_placed)
+    load_total = sum(p.load[first:])
+    placed = sum(roster.load_placed[first:])
+    mine = [a for a in roster.assignments if a.day >= first_day]
     return {
         "intervals fully staffed %": (100.0 * staffed / len(busy)
                                       if busy else 100.0),
         "understaffed agent-intervals": sum(under),
-        "overstaffed agent-intervals": sum(roster.overstaffing()),
+        "overstaffed agent-intervals": sum(over),
         "heavy calls forecast": load_total,
         "heavy calls placed %": (100.0 * placed / load_total
                                  if load_total else 100.0),
         "heavy calls unplaced": load_total - placed,
         "max heavy calls of an operator in a shift": max(
-            (a.load for a in roster.assignments), default=0),
-        "shifts": len(roster.assignments),
+            (a.load for a in mine), default=0),
+        "shifts": len(mine),
         "rule violations (checker)": len(violations),
     }
 
 
 def plan(center: Center, params: SolveParams,
          progress: ProgressHook | None = None,
-         source: str | Path | None = None) -> Plan:
+         source: str | Path | None = None,
+         control: object | None = None) -> Plan:
     """Staff, roster and verify ``center``.
 
     Raises ``InfeasibleError`` (with the clashing rules) when the hard
     rules admit no roster, ``RuleViolationError`` when the checker rejects
     the solver's roster (a bug of ours: it must not be shipped) and
     ``SchedulerError`` when no roster was found within the time limit.
+    ``control`` (a ``SolveControl``) lets a signal handler stop the search.
     """
     req = requirement(center)
     problem = to_problem(center, req)
-    result = solve(problem, params, progress=progress)
+    return plan_problem(center, req, problem, params, progress, source,
+                        control=control)
+
+
+def plan_problem(center: Center, req: list[IntervalRequirement],
+                 problem: ProblemData, params: SolveParams,
+                 progress: ProgressHook | None = None,
+                 source: str | Path | None = None,
+                 hint: Roster | None = None,
+                 control: object | None = None,
+                 first_day: int = 0) -> Plan:
+    """Solve and verify an already built ``problem`` of ``center`` (e.g.
+    a rolling re-plan, ``scheduler.rolling``), starting from ``hint``."""
+    result = _solve(problem, params, progress, hint=hint, control=control)
     if result.status is SolveStatus.INFEASIBLE:
         raise InfeasibleError(explain(problem) or [
             "the hard rules admit no roster, but no single operator's "
@@ -101,4 +125,14 @@ def plan(center: Center, params: SolveParams,
             [v.describe(problem) for v in violations])
     return Plan(center, req, problem, result, violations,
                 input_hash(source) if source else "",
-                kpis(result.roster, violations))
+                kpis(result.roster, violations, first_day))
+
+
+def _solve(problem: ProblemData, params: SolveParams,
+           progress: ProgressHook | None, **optional: object) -> Result:
+    """``solve`` with the optional arguments that are set and that it
+    takes (a test double may stand in for it with the old signature)."""
+    taken = inspect.signature(solve).parameters
+    extra = {k: v for k, v in optional.items()
+             if v is not None and k in taken}
+    return solve(problem, params, progress=progress, **extra)

@@ -108,6 +108,10 @@ class _LineError(Exception):
     """One thing wrong with the current line."""
 
 
+class _AlreadyReportedError(Exception):
+    """The line names an id whose own line was malformed (reported)."""
+
+
 @dataclass
 class _Reader:
     file: str
@@ -120,6 +124,9 @@ class _Reader:
     time_off: dict[str, set[int]] = field(default_factory=dict)
     preferences: list[Preference] = field(default_factory=list)
     cover: dict[tuple[int, str], DayCover] = field(default_factory=dict)
+    # Ids defined on a malformed line: later lines naming them are skipped
+    # instead of reported again as "unknown".
+    broken: set[str] = field(default_factory=set)
 
     def error(self, line: int | None, message: str) -> None:
         self.problems.append(InputProblem(self.file, message, row=line))
@@ -148,12 +155,16 @@ class _Reader:
     def shift(self, text: str) -> str:
         sid = text.strip()
         if sid not in self.shifts:
+            if sid in self.broken:
+                raise _AlreadyReportedError
             raise _LineError(f"unknown shift id {sid!r}")
         return sid
 
     def employee(self, text: str) -> str:
         eid = text.strip()
         if eid not in self.staff:
+            if eid in self.broken:
+                raise _AlreadyReportedError
             raise _LineError(f"unknown employee id {eid!r}")
         return eid
 
@@ -193,7 +204,10 @@ class _Reader:
                 raise _LineError(
                     f"MaxShifts item {item.strip()!r} is not ShiftID=n"
                 )
-            sid = self.shift(sid)
+            try:
+                sid = self.shift(sid)
+            except _AlreadyReportedError:
+                continue  # that shift's own line is already reported
             if sid in caps:
                 raise _LineError(f"MaxShifts names shift {sid!r} twice")
             caps[sid] = self.integer(n, f"MaxShifts for {sid}")
@@ -304,6 +318,8 @@ def read_curtois(path: str | Path) -> ProblemData:
         need = _FIELDS[section]
         exact = section != "DAYS_OFF"
         if len(fields) < need or (exact and len(fields) != need):
+            if section in ("SHIFTS", "STAFF"):
+                r.broken.add(fields[0].strip())
             r.error(
                 lineno,
                 f"SECTION_{section}: expected {need}"
@@ -316,11 +332,19 @@ def read_curtois(path: str | Path) -> ProblemData:
         )
         try:
             made = handler(fields, lineno)
-        except _LineError as exc:
-            r.error(lineno, str(exc))
+        except _AlreadyReportedError:
+            if section in ("SHIFTS", "STAFF"):
+                r.broken.add(fields[0].strip())
             continue
-        except ValidationError as exc:
-            r.error(lineno, _pydantic_message(exc))
+        except (_LineError, ValidationError) as exc:
+            if section in ("SHIFTS", "STAFF"):
+                r.broken.add(fields[0].strip())
+            r.error(
+                lineno,
+                _pydantic_message(exc)
+                if isinstance(exc, ValidationError)
+                else str(exc),
+            )
             continue
         if isinstance(made, Operator):
             operators.append(made)
@@ -328,7 +352,9 @@ def read_curtois(path: str | Path) -> ProblemData:
         if sec not in seen:
             r.error(None, f"missing SECTION_{sec}")
     for sid, (lineno, _, cannot) in r.shifts.items():
-        unknown = [s for s in cannot if s not in r.shifts]
+        unknown = [
+            s for s in cannot if s not in r.shifts and s not in r.broken
+        ]
         if unknown:
             r.error(
                 lineno,

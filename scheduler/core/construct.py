@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import limits
+from .cpsat.aggregate import solve_aggregate
 from .problem import ProblemData
 from .solution import Assignment, Roster
 
@@ -109,8 +110,11 @@ class _State:
             self.weekends[o].add(we)
 
 
-def construct(p: ProblemData, seconds: float = 2.0) -> Roster:
-    """A legal-leaning roster; see the module docstring."""
+def construct(p: ProblemData,
+              targets: dict[tuple[int, int], int] | None = None) -> Roster:
+    """A legal-leaning roster; see the module docstring. ``targets`` are
+    the head-counts per (day, shift) to fill first (the aggregate model's
+    solution, computed here when not given)."""
     st = _State(p)
     w = p.weights
     deficit = list(p.required) if p.required else []
@@ -126,7 +130,8 @@ def construct(p: ProblemData, seconds: float = 2.0) -> Roster:
     # First the head-count per day and shift that an aggregate model finds
     # best for the demand under the team's total capacity; then people
     # into those slots, one day at a time.
-    targets = shift_targets(p, seconds)
+    if targets is None:
+        targets = solve_aggregate(p).targets
     for d in _fill_order(p, targets):
         _fill_targets(st, p, d, targets, deficit, cover_left)
     # Then whatever capacity is left goes where the demand is still short,
@@ -136,73 +141,6 @@ def construct(p: ProblemData, seconds: float = 2.0) -> Roster:
         for d in range(p.num_days):
             _fill_day(st, p, d, threshold, deficit, cover_left, w, ops)
     return Roster(p, [Assignment(o, d, s) for (o, d), s in st.cell.items()])
-
-
-def shift_targets(p: ProblemData,
-                  seconds: float = 2.0) -> dict[tuple[int, int], int]:
-    """Operators wanted on each (day, shift): the classic first stage of
-    shift scheduling. Individual rules are relaxed to team totals (people
-    available per day, working days and hours per week, shifts per type),
-    so the result is a good target, not a roster."""
-    from ortools.sat.python import cp_model
-
-    m = cp_model.CpModel()
-    ops = range(len(p.operators))
-    shifts = range(len(p.shifts))
-    can = {(d, s): sum(1 for o in ops if limits.can_work(p, o, d, s))
-           for d in range(p.num_days) for s in shifts}
-    n = {k: m.new_int_var(0, v, f"n{k}") for k, v in can.items() if v}
-    if not n:
-        return {}
-    for d in range(p.num_days):
-        day = [n[d, s] for s in shifts if (d, s) in n]
-        avail = sum(1 for o in ops if any(limits.can_work(p, o, d, s)
-                                          for s in shifts))
-        m.add(sum(day) <= avail)
-    for week in p.weeks:
-        cells = [(n[d, s], p.shifts[s].paid_minutes) for d in week
-                 for s in shifts if (d, s) in n]
-        days_cap = len(p.operators) * (
-            len(week) - limits.days_off_required(p, week))
-        m.add(sum(v for v, _ in cells) <= days_cap)
-        caps = [limits.max_minutes_week(p, o) for o in ops]
-        if all(c is not None for c in caps):
-            m.add(sum(v * mins for v, mins in cells) <= sum(caps))
-    for sid in {k for o in p.operators for k in o.max_shifts_per_type}:
-        s = p.shift_index[sid]
-        cap = sum(o.max_shifts_per_type.get(sid, p.num_days)
-                  for o in p.operators)
-        m.add(sum(n[d, s] for d in range(p.num_days) if (d, s) in n) <= cap)
-    totals = [o.max_minutes_total for o in p.operators]
-    if all(t is not None for t in totals):
-        m.add(sum(p.shifts[s].paid_minutes * v for (_, s), v in n.items())
-              <= sum(totals))
-    terms = []
-    w = p.weights
-    if p.required:
-        staffed: list[list] = [[] for _ in range(p.num_intervals)]
-        for (d, s), v in n.items():
-            for t in p.shift_intervals(d, s):
-                staffed[t].append(v)
-        for t, req in enumerate(p.required):
-            u = m.new_int_var(0, req, "")
-            over = m.new_int_var(0, len(p.operators), "")
-            m.add(sum(staffed[t]) - req == over - u)
-            terms += [w.understaffing * u, w.overstaffing * over]
-    for c in p.day_cover:
-        v = n.get((c.day, p.shift_index[c.shift]), 0)
-        u = m.new_int_var(0, c.required, "")
-        over = m.new_int_var(0, len(p.operators), "")
-        m.add(v - c.required == over - u)
-        terms += [c.weight_under * u, c.weight_over * over]
-    m.minimize(sum(terms))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = seconds
-    solver.parameters.max_time_in_seconds = 4 * seconds
-    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {}
-    return {k: solver.value(v) for k, v in n.items()}
 
 
 def _fill_order(p: ProblemData,

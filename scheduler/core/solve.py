@@ -9,6 +9,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from .construct import construct
+from .cpsat.aggregate import solve_aggregate
 from .cpsat.lns import Incumbent, improve
 from .cpsat.model import CPModel, Progress, ProgressCallback, ProgressHook
 from .problem import ProblemData
@@ -150,8 +151,11 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     deadline = started + params.time_limit
     cpm = CPModel(problem)
     callback = ProgressCallback(progress, started)
+    # The team-level relaxation gives the construction its targets and a
+    # proven lower bound long before CP-SAT's bound on the full model.
+    agg = solve_aggregate(problem, seed=params.seed)
     if hint is None and params.construct_hint:
-        hint = construct(problem)
+        hint = construct(problem, agg.targets)
     warm: Incumbent | None = None
     if hint is not None:
         cpm.variables.warmstart(hint)
@@ -207,6 +211,12 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         roster = cpm.variables.roster_from(warm.values)
         objective = warm.objective
         bound = round(solver.best_objective_bound) if ran else None
+    if objective is not None:
+        bound = max(agg.bound, bound) if bound is not None else agg.bound
+        if bound >= objective:
+            bound = objective
+            if status is SolveStatus.FEASIBLE:
+                status = SolveStatus.OPTIMAL
     return Result(
         status=status,
         roster=roster,
