@@ -88,6 +88,7 @@ CSV_FIELDS = [
     "strategy",
     "core_hint",
     "deterministic",
+    "lns_share",
     "time_limit",
     "workers",
     "seed",
@@ -386,6 +387,7 @@ class Settings:
     core_hint: bool = True
     deterministic: bool = False
     construct_sweeps: int = 4
+    lns_share: float | None = None
 
 
 def run_instance(
@@ -416,6 +418,7 @@ def run_instance(
         log=cfg.log,
         construct_hint=cfg.core_hint,
         deterministic=cfg.deterministic,
+        **({} if cfg.lns_share is None else {"lns_share": cfg.lns_share}),
         extra={**STRATEGIES[cfg.strategy], **cfg.extra},
     )
     result = solve(p, params, hint=hint)
@@ -462,6 +465,7 @@ def run_instance(
         "strategy": cfg.strategy,
         "core_hint": cfg.core_hint,
         "deterministic": cfg.deterministic,
+        "lns_share": cfg.lns_share,
         "time_limit": cfg.time_limit,
         "workers": cfg.workers,
         "seed": cfg.seed,
@@ -536,6 +540,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="sweeps of the hint construction under --deterministic",
     )
     ap.add_argument(
+        "--lns-share",
+        type=float,
+        help="share of the time for the core's window LNS (core default)",
+    )
+    ap.add_argument(
         "--no-core-hint",
         action="store_true",
         help="switch off the core's own greedy construction hint",
@@ -567,6 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         core_hint=not args.no_core_hint,
         deterministic=args.deterministic,
         construct_sweeps=args.construct_sweeps,
+        lns_share=args.lns_share,
     )
     rows: list[dict[str, object]] = []
     print(header(), flush=True)

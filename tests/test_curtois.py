@@ -50,13 +50,10 @@ def rules_broken(r: Roster) -> set[Rule]:
 
 
 def assert_objective_agrees(result) -> None:
-    """The solver's objective is the roster's own recomputation.
-
-    Up to float noise: the core passes on CP-SAT's ``objective_value``,
-    which can read 200.99999999999997 for 201 (see the xfail below)."""
-    assert result.objective == pytest.approx(
-        result.roster.objective(), abs=1e-6
-    )
+    """The solver's objective is the roster's own recomputation, exactly
+    (the core rounds CP-SAT's float ``objective_value``)."""
+    assert result.objective == result.roster.objective()
+    assert isinstance(result.objective, int)
 
 
 # ---------------------------------------------------------------------------
@@ -284,17 +281,6 @@ def test_solver_keeps_each_rule_on_tiny_instances(name):
     assert result.roster is not None
     assert check(result.roster) == []
     assert_objective_agrees(result)
-
-
-@pytest.mark.xfail(
-    reason="core returns CP-SAT's float objective_value (the model has an "
-    "integer offset); solve() should round it for an integer objective",
-    strict=False,
-)
-def test_solver_objective_is_exact_integer():
-    p = read_curtois(DATA / "max_weekends.txt")
-    result = solve(p, SolveParams(time_limit=5, workers=8))
-    assert result.objective == result.roster.objective()
 
 
 def test_solver_optimum_with_max_three_consecutive():
