@@ -8,11 +8,9 @@ row per employee, the shift id or nothing per day), print a row and
 append it to the results CSV. A final aligned table closes the run.
 
 ``--strategy`` selects experiments (see ``STRATEGIES``); they only change
-CP-SAT parameters or pass a ``hint=`` roster to ``solve``, so the core is
-measured as it is. ``--param key=value`` sets any further CP-SAT
-parameter. The hint strategies spend part of the time limit on a
-construction (see ``construct``) and the rest in CP-SAT, so the total
-stays comparable with plain runs.
+CP-SAT parameters, so the core is measured as it is. ``--param key=value``
+sets any further CP-SAT parameter and ``--fo-share`` the share of the time
+the core spends in fix-and-optimize before CP-SAT.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ import contextlib
 import csv
 import functools
 import hashlib
-import random
 import subprocess
 import sys
 import time
@@ -33,16 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ortools.sat.python import cp_model  # noqa: E402
 
 from scheduler.atomic import atomic_path  # noqa: E402
 from scheduler.core.checker import check  # noqa: E402
-from scheduler.core.construct import (  # noqa: E402
-    construct as core_construct,
-)
-from scheduler.core.cpsat.model import CPModel  # noqa: E402
-from scheduler.core.problem import ProblemData  # noqa: E402
-from scheduler.core.solution import Assignment, Roster  # noqa: E402
+from scheduler.core.solution import Roster  # noqa: E402
 from scheduler.core.solve import SolveParams, solve  # noqa: E402
 from scheduler.read_curtois import read_curtois  # noqa: E402
 
@@ -58,12 +49,7 @@ STRATEGIES: dict[str, dict[str, object]] = {
     "sym": {"symmetry_level": 4},
     # Fewer LP-free workers: emphasise the LP-based ones.
     "lp2-nofj": {"linearization_level": 2, "use_feasibility_jump": False},
-    # Only the construction's hint plus default CP-SAT.
-    "hint": {},
-    # Hint plus full LP.
-    "hint-lp2": {"linearization_level": 2},
 }
-HINT_STRATEGIES = {"hint", "hint-lp2"}
 
 COLUMNS = [
     ("instance", "instance", 10),
@@ -83,12 +69,10 @@ COLUMNS = [
 CSV_FIELDS = [
     *(c for c, _, _ in COLUMNS),
     "status",
-    "construct_obj",
-    "construct_s",
     "strategy",
     "core_hint",
     "deterministic",
-    "lns_share",
+    "fo_share",
     "time_limit",
     "workers",
     "seed",
@@ -155,161 +139,6 @@ def best_known(instances_dir: Path) -> dict[str, int]:
             for row in csv.DictReader(fh)
             if row.get("best_known")
         }
-
-
-# Construction: per-employee best responses -------------------------------
-
-
-class Construction:
-    """Employee-by-employee construction and improvement.
-
-    Every hard rule of this benchmark concerns one employee, so the
-    employees interact only through cover. With the others fixed, one
-    employee's best schedule is a small exact CP-SAT model whose linear
-    cost is the marginal cover cost (``-weight_under`` while the cell is
-    short, ``+weight_over`` once it is full) plus the request weights.
-    Sweeping the employees in random order never makes the roster worse
-    (a best response is at least as good as the current schedule); it is
-    the one-employee "fix-and-optimize" neighbourhood of the literature.
-    """
-
-    def __init__(self, p: ProblemData, seed: int = 0) -> None:
-        self.p = p
-        self.seed = seed
-        self.rng = random.Random(seed)
-        self.legal: set[int] = set()  # employees with a legal schedule
-        self.sweeps = 0
-        self.cover = {(c.day, p.shift_index[c.shift]): c for c in p.day_cover}
-        self.requests: dict[tuple[int, int, int], int] = {}
-        for pref in p.preferences:
-            if pref.shift is None:
-                continue
-            key = (
-                p.operator_index[pref.operator],
-                pref.day,
-                p.shift_index[pref.shift],
-            )
-            sign = -1 if pref.want else 1
-            self.requests[key] = self.requests.get(key, 0) + sign * (
-                pref.weight
-            )
-        self.count: dict[tuple[int, int], int] = {}
-        self.schedule: dict[int, set[tuple[int, int]]] = {
-            o: set() for o in range(len(p.operators))
-        }
-        self.models: dict[int, CPModel] = {}
-
-    def _model(self, o: int) -> CPModel:
-        if o not in self.models:
-            self.models[o] = CPModel(self.p, operators=[o], objective=False)
-        return self.models[o]
-
-    def best_response(self, o: int, effort: float = 1.0) -> bool:
-        """Re-optimise employee ``o`` against the others; True if moved.
-
-        ``effort`` is CP-SAT's deterministic time for this one employee
-        (with a wall-clock guard ten times as long), so a construction is
-        reproducible whatever the machine's load."""
-        cpm = self._model(o)
-        own = self.schedule[o]
-        cost: dict[tuple[int, int], int] = {}
-        for _, d, s in cpm.variables.x:
-            coef = self.requests.get((o, d, s), 0)
-            c = self.cover.get((d, s))
-            if c is not None:
-                others = self.count.get((d, s), 0) - ((d, s) in own)
-                coef += (
-                    -c.weight_under if others < c.required else (c.weight_over)
-                )
-            cost[d, s] = coef
-        model = cpm.model
-        model.minimize(
-            sum(cost[d, s] * x for (_, d, s), x in cpm.variables.x.items())
-        )
-        model.clear_hints()
-        for (_, d, s), x in cpm.variables.x.items():
-            model.add_hint(x, (d, s) in own)
-        solver = cp_model.CpSolver()
-        prm = solver.parameters
-        prm.num_workers = 1
-        prm.random_seed = self.seed
-        prm.max_deterministic_time = effort
-        prm.max_time_in_seconds = 10 * effort
-        # Measured: the full LP proves these one-employee models optimal in
-        # about 0.1 s; the default (level 1) often needs more than 5 s.
-        prm.linearization_level = 2
-        code = solver.solve(model)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return False
-        new = {
-            (d, s)
-            for (_, d, s), x in cpm.variables.x.items()
-            if solver.boolean_value(x)
-        }
-        if o in self.legal and sum(cost[c] for c in new) >= sum(
-            cost[c] for c in own
-        ):
-            return False  # keep a legal schedule unless strictly better
-        self.legal.add(o)
-        for cell in own - new:
-            self.count[cell] -= 1
-        for cell in new - own:
-            self.count[cell] = self.count.get(cell, 0) + 1
-        self.schedule[o] = new
-        return new != own
-
-    def roster(self) -> Roster:
-        return Roster(
-            self.p,
-            [
-                Assignment(o, d, s)
-                for o, cells in self.schedule.items()
-                for d, s in cells
-            ],
-        )
-
-    def start_from(self, roster: Roster) -> None:
-        """Take ``roster`` as the current (not necessarily legal) state."""
-        self.schedule = {o: set() for o in range(len(self.p.operators))}
-        self.count = {}
-        self.legal = set()
-        for a in roster.assignments:
-            self.schedule[a.operator].add((a.day, a.shift))
-            key = (a.day, a.shift)
-            self.count[key] = self.count.get(key, 0) + 1
-
-    def run(self, budget: float, max_sweeps: int | None = None) -> Roster:
-        """Start from the core's greedy roster (it keeps the "at most"
-        rules but may break the minimum ones), repair-and-improve every
-        employee once (so each gets a legal schedule, whatever the budget),
-        then sweep again until none moves, ``budget`` seconds have passed
-        or ``max_sweeps`` sweeps are done."""
-        deadline = time.monotonic() + budget
-        self.start_from(core_construct(self.p))
-        ops = list(range(len(self.p.operators)))
-        self.rng.shuffle(ops)
-        for o in ops:
-            if not self.best_response(o) and o not in self.legal:
-                self.best_response(o, effort=10.0)
-        sweeps, moved = 1, True
-        while moved and time.monotonic() < deadline:
-            if max_sweeps is not None and sweeps >= max_sweeps:
-                break
-            moved = False
-            sweeps += 1
-            self.rng.shuffle(ops)
-            for o in ops:
-                if time.monotonic() >= deadline:
-                    break
-                moved |= self.best_response(o)
-        self.sweeps = sweeps
-        return self.roster()
-
-
-def construct(
-    p: ProblemData, budget: float, seed: int, max_sweeps: int | None = None
-) -> Roster:
-    return Construction(p, seed).run(budget, max_sweeps)
 
 
 # Output --------------------------------------------------------------------
@@ -382,12 +211,10 @@ class Settings:
     seed: int
     strategy: str
     extra: dict[str, object]
-    construct_share: float
     log: bool
     core_hint: bool = True
     deterministic: bool = False
-    construct_sweeps: int = 4
-    lns_share: float | None = None
+    fo_share: float | None = None
 
 
 def run_instance(
@@ -396,32 +223,17 @@ def run_instance(
     started = time.monotonic()
     cpu = time.process_time()  # all threads, CP-SAT's included
     p = read_curtois(path)
-    hint = None
-    construct_obj = construct_s = None
-    limit = cfg.time_limit
-    if cfg.strategy in HINT_STRATEGIES:
-        t0 = time.monotonic()
-        hint = construct(
-            p,
-            float("inf") if cfg.deterministic else cfg.construct_share * limit,
-            cfg.seed,
-            max_sweeps=cfg.construct_sweeps if cfg.deterministic else None,
-        )
-        construct_s = time.monotonic() - t0
-        construct_obj = hint.objective()
-        if not cfg.deterministic:  # the wall-clock limit covers both
-            limit = max(1.0, limit - construct_s)
     params = SolveParams(
-        time_limit=limit,
+        time_limit=cfg.time_limit,
         workers=cfg.workers,
         seed=cfg.seed,
         log=cfg.log,
         construct_hint=cfg.core_hint,
         deterministic=cfg.deterministic,
-        **({} if cfg.lns_share is None else {"lns_share": cfg.lns_share}),
+        **({} if cfg.fo_share is None else {"fo_share": cfg.fo_share}),
         extra={**STRATEGIES[cfg.strategy], **cfg.extra},
     )
-    result = solve(p, params, hint=hint)
+    result = solve(p, params)
     total = time.monotonic() - started
     violations: int | None = None
     objective = None
@@ -438,7 +250,6 @@ def run_instance(
             )
         write_roster(result.roster, out / f"{p.name}.csv")
     bk = best.get(p.name)
-    offset = construct_s or 0.0
     first = result.first_solution_time
     best_s = result.best_time
     return {
@@ -454,18 +265,16 @@ def run_instance(
             if objective is None or not bk
             else round(100 * (objective - bk) / bk, 2)
         ),
-        "first_s": None if first is None else round(first + offset, 2),
-        "best_s": None if best_s is None else round(best_s + offset, 2),
+        "first_s": None if first is None else round(first, 2),
+        "best_s": None if best_s is None else round(best_s, 2),
         "total_s": round(total, 2),
         "cpu_s": round(time.process_time() - cpu, 1),
         "violations": violations,
         "status": result.status.value,
-        "construct_obj": construct_obj,
-        "construct_s": None if construct_s is None else round(construct_s, 2),
         "strategy": cfg.strategy,
         "core_hint": cfg.core_hint,
         "deterministic": cfg.deterministic,
-        "lns_share": cfg.lns_share,
+        "fo_share": cfg.fo_share,
         "time_limit": cfg.time_limit,
         "workers": cfg.workers,
         "seed": cfg.seed,
@@ -528,21 +337,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="extra CP-SAT parameter key=value (repeatable)",
     )
     ap.add_argument(
-        "--construct-share",
+        "--fo-share",
         type=float,
-        default=0.25,
-        help="share of the time limit for the hint construction",
-    )
-    ap.add_argument(
-        "--construct-sweeps",
-        type=int,
-        default=4,
-        help="sweeps of the hint construction under --deterministic",
-    )
-    ap.add_argument(
-        "--lns-share",
-        type=float,
-        help="share of the time for the core's window LNS (core default)",
+        help="share of the time for the core's fix-and-optimize before"
+        " CP-SAT (default: the core's)",
     )
     ap.add_argument(
         "--no-core-hint",
@@ -571,12 +369,10 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         strategy=args.strategy,
         extra=dict(args.param),
-        construct_share=args.construct_share,
         log=args.log,
         core_hint=not args.no_core_hint,
         deterministic=args.deterministic,
-        construct_sweeps=args.construct_sweeps,
-        lns_share=args.lns_share,
+        fo_share=args.fo_share,
     )
     rows: list[dict[str, object]] = []
     print(header(), flush=True)

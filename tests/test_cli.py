@@ -7,6 +7,7 @@ entry point as a real subprocess, as cron would.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import subprocess
 import sys
@@ -167,8 +168,20 @@ def test_checker_rejection_exit_4_ships_nothing(small_center, tmp_path,
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_no_roster_in_time_exit_1(tmp_path):
-    """A time limit too short to find any roster: exit 1 with advice."""
+def test_no_roster_in_time_exit_1(tmp_path, monkeypatch):
+    """A time limit too short to find any roster: exit 1 with advice.
+
+    The greedy construction is switched off: on this centre it is legal
+    within milliseconds, and then there is always a roster to write."""
+    import scheduler.plan as plan_module
+
+    real_solve = plan_module.solve
+
+    def no_construction(problem, params, progress=None, **kwargs):
+        params = dataclasses.replace(params, construct_hint=False)
+        return real_solve(problem, params, progress, **kwargs)
+
+    monkeypatch.setattr(plan_module, "solve", no_construction)
     center = generate_center(operators=60, days=28, seed=4)
     path = tmp_path / "big"
     write_center(center, path)

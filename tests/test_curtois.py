@@ -425,23 +425,6 @@ def test_bench_instance_ranges():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "path", [instance(1), DATA / "min_days_off.txt"], ids=["Instance1", "tiny"]
-)
-def test_bench_construction_is_legal_and_improves(path):
-    """The per-employee construction repairs the core's greedy roster
-    into a legal one and its sweeps never make the objective worse."""
-    bench = _bench_module()
-    p = read_curtois(path)
-    # Same seed, deterministic sub-solves: the same first (repair) sweep.
-    first = bench.Construction(p, seed=1).run(budget=0.0)
-    assert check(first) == []
-    better = bench.Construction(p, seed=1).run(budget=30.0, max_sweeps=3)
-    assert check(better) == []
-    assert better.objective() <= first.objective()
-
-
-@pytest.mark.slow
 def test_bench_script_writes_roster_and_results(tmp_path, capsys):
     bench = _bench_module()
     out = tmp_path / "out"

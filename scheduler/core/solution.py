@@ -111,10 +111,17 @@ class Roster:
         return sum(shifts[a.shift].paid_minutes
                    for d in days if (a := self.by_cell.get((op, d))))
 
-    def nights(self, op: int) -> int:
+    @cached_property
+    def _nights(self) -> dict[int, int]:
         shifts = self.problem.shifts
-        return sum(1 for a in self.assignments
-                   if a.operator == op and shifts[a.shift].night)
+        count: dict[int, int] = defaultdict(int)
+        for a in self.assignments:
+            if shifts[a.shift].night:
+                count[a.operator] += 1
+        return count
+
+    def nights(self, op: int) -> int:
+        return self._nights.get(op, 0)
 
     def weekends_worked(self, op: int) -> int:
         return sum(1 for wk in self.problem.weekends

@@ -8,9 +8,10 @@ from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
+from . import limits
 from .construct import construct
 from .cpsat.aggregate import solve_aggregate
-from .cpsat.lns import Incumbent, improve
+from .cpsat.fix_optimize import FixAndOptimize
 from .cpsat.model import CPModel, Progress, ProgressCallback, ProgressHook
 from .problem import ProblemData
 from .solution import Roster
@@ -19,6 +20,21 @@ from .solution import Roster
 # or 4 workers CP-SAT runs no bound-proving subsolvers and the gap stays
 # open for minutes; 8 workers prove optimality on the same models.
 DEFAULT_WORKERS = 8
+#: Above this many cells the full CP-SAT model is not built: on two cores
+#: it takes minutes and gigabytes to load (Curtois Instance 24, 1.65 million
+#: variables: 94 s to build in Python alone) and fix-and-optimize does all
+#: the search.
+LARGE_MODEL = 400_000
+#: Most of the limit the repair of a greedy roster may take.
+REPAIR_SHARE = 0.5
+
+
+@dataclass
+class Incumbent:
+    """A full assignment of the model's variables and its objective."""
+
+    values: list[int]
+    objective: float
 
 
 class SolveStatus(StrEnum):
@@ -41,7 +57,8 @@ class SolveParams:
     deterministic: bool = False
     log: bool = False
     construct_hint: bool = True
-    lns_share: float = 0.0  # window LNS before CP-SAT; see README
+    # Share of the limit for fix-and-optimize before CP-SAT; see README.
+    fo_share: float = 0.5
     extra: dict[str, object] = field(default_factory=dict)
 
     def apply(self, solver: cp_model.CpSolver) -> None:
@@ -141,47 +158,65 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     """Build the CP-SAT model from ``problem`` and search for a roster.
 
     The time limit covers everything from this call on, in three phases:
-    a greedy roster (or the given ``hint``) completed into a full solution
-    (the first feasible roster); large-neighbourhood search over windows
-    of days for ``params.lns_share`` of the time; then CP-SAT on the whole
-    model, started from the incumbent, which proves the bound.
+    a greedy roster (or the given ``hint``) whose rule-breaking operators
+    are re-planned alone until it is legal (the first feasible roster);
+    fix-and-optimize over groups of operators for ``params.fo_share`` of
+    the time; then CP-SAT on the whole model, started from the incumbent,
+    which proves the bound. Problems whose full model would exceed
+    ``LARGE_MODEL`` cells stay in fix-and-optimize to the end: CP-SAT
+    would spend the limit loading them.
     """
     params = params or SolveParams()
     started = time.monotonic()
     deadline = started + params.time_limit
-    cpm = CPModel(problem)
     callback = ProgressCallback(progress, started)
+
+    def stopped() -> bool:
+        return control is not None and control.interrupted
+
     # The team-level relaxation gives the construction its targets and a
     # proven lower bound long before CP-SAT's bound on the full model.
     agg = solve_aggregate(problem, seed=params.seed)
     if hint is None and params.construct_hint:
         hint = construct(problem, agg.targets)
+    large = model_cells(problem) > LARGE_MODEL
+    search: FixAndOptimize | None = None
+    if hint is not None:
+        search = FixAndOptimize(problem, hint, params.seed,
+                                deterministic=params.deterministic)
+        if search.broken():
+            search.repair(deadline if large else
+                          started + REPAIR_SHARE * params.time_limit)
+        if search.broken():
+            search = None  # CP-SAT repairs what is left from the hint
+        else:
+            callback.on_roster(search.objective)
+    fo_share = 1.0 if large else params.fo_share
+    if search is not None and fo_share > 0 and not stopped():
+        search.improve(
+            started + fo_share * params.time_limit,
+            lambda _, obj: callback.on_roster(obj), stopped,
+            work_limit=(fo_share * params.time_limit
+                        if params.deterministic else None))
+        hint = search.roster
+    if large:
+        return _result_from_search(search, agg.bound, started, callback,
+                                   params, stopped())
+    cpm = CPModel(problem)
     warm: Incumbent | None = None
     if hint is not None:
         cpm.variables.warmstart(hint)
         warm = _complete_hint(cpm, hint, params, callback, control)
     build_time = time.monotonic() - started
 
-    def stopped() -> bool:
-        return control is not None and control.interrupted
-
-    if warm is not None and params.lns_share > 0 and not stopped():
-        lns_deadline = started + params.lns_share * params.time_limit
-        work = (params.lns_share * params.time_limit
-                if params.deterministic else None)
-        warm = improve(cpm, warm, lns_deadline, params.seed,
-                       callback.on_incumbent, stopped, work_limit=work)
-        cpm.model.clear_hints()
-        proto = cpm.model.proto.solution_hint
-        proto.vars.extend(range(len(warm.values)))
-        proto.values.extend(warm.values)
-
     solver = cp_model.CpSolver()
     left = deadline - time.monotonic()
     # Deterministic runs budget the main search in deterministic time: the
-    # share of the limit the LNS did not use by design.
-    main_limit = ((1 - params.lns_share) * params.time_limit
-                  if params.deterministic else left)
+    # share of the limit fix-and-optimize did not use by design.
+    main_limit = left
+    if params.deterministic:
+        main_limit = params.time_limit * (
+            1 - (fo_share if search is not None else 0.0))
     replace(params, time_limit=max(0.5, main_limit)).apply(solver)
     if control is not None:
         control.attach(solver)
@@ -211,6 +246,12 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         roster = cpm.variables.roster_from(warm.values)
         objective = warm.objective
         bound = round(solver.best_objective_bound) if ran else None
+    if search is not None and status is not SolveStatus.INFEASIBLE and (
+            objective is None or search.objective < objective):
+        # CP-SAT did not get past the fix-and-optimize incumbent (on two
+        # cores a large model may not even finish loading its hint).
+        roster, objective = search.roster, search.objective
+        status = SolveStatus.FEASIBLE
     if objective is not None:
         bound = max(agg.bound, bound) if bound is not None else agg.bound
         if bound >= objective:
@@ -230,6 +271,34 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         params=params,
         interrupted=stopped(),
     )
+
+
+def model_cells(p: ProblemData) -> int:
+    """Cells (operator, day, shift) the full model gets a variable for."""
+    return sum(1 for o in range(len(p.operators)) for d in range(p.num_days)
+               for s in range(len(p.shifts)) if limits.can_work(p, o, d, s))
+
+
+def _result_from_search(search: FixAndOptimize | None, bound: int,
+                        started: float, callback: ProgressCallback,
+                        params: SolveParams, interrupted: bool) -> Result:
+    """The result of a fix-and-optimize-only solve (large problems)."""
+    roster = None if search is None else search.roster
+    objective = None if search is None else search.objective
+    status = SolveStatus.NO_SOLUTION
+    if objective is not None:
+        status = (SolveStatus.OPTIMAL if bound >= objective
+                  else SolveStatus.FEASIBLE)
+        bound = min(bound, objective)
+    return Result(
+        status=status, roster=roster, objective=objective,
+        bound=bound if objective is not None else None,
+        wall_time=time.monotonic() - started, build_time=0.0,
+        first_solution_time=callback.first_solution_time,
+        best_time=callback.best_time,
+        stats={"variables": 0 if search is None else search.largest,
+               "constraints": 0},
+        params=params, interrupted=interrupted)
 
 
 def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,

@@ -341,7 +341,7 @@ def test_model_and_checker_agree_on_pinned_grid(
             SolveParams(
                 time_limit=2,
                 workers=2,
-                lns_share=0,
+                fo_share=0,
                 extra={"stop_after_first_solution": True},
             ),
         ).roster
@@ -371,8 +371,8 @@ def test_model_and_checker_agree_on_pinned_grid(
     event("grid legal" if not violations else "grid breaks a rule")
     for rule in sorted({v.rule for v in violations}):
         event(f"breaks {rule}")
-    # Every cell is pinned: no search is needed, so no LNS phase.
-    result = solve(p, SolveParams(time_limit=2, workers=2, lns_share=0))
+    # Every cell is pinned: no search is needed, so no fix-and-optimize phase.
+    result = solve(p, SolveParams(time_limit=2, workers=2, fo_share=0))
     note(f"status {result.status}")
     if violations:
         assert result.status is SolveStatus.INFEASIBLE

@@ -243,7 +243,8 @@ class Constraints:
         if not any(p.load):
             return
         load, flow = v.load, v.flow
-        members: dict[tuple[int, int], list] = {}
+        members: dict[tuple[int, int], list] = {
+            key: [z] for key, z in v.fixed_load.items() if z}
         for (_, d, s), z in load.items():
             members.setdefault((d, s), []).append(z)
         by_group: dict[tuple[int, int], list] = {}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..problem import ProblemData
+from ..solution import Roster
 from .constraints import Constraints, Guard
 from .objective import Objective
 from .variables import Variables
@@ -39,16 +40,20 @@ class CPModel:
     """Owns the ``CpModel`` and its three parts, built from ``data`` only.
 
     ``operators`` restricts the model to some operators (the diagnosis
-    solves one operator at a time); ``guard`` gives every hard constraint
+    solves one operator at a time); with ``others``, the roster of every
+    other operator is held fixed and counts towards cover, load and the
+    fairness maxima, so the model re-plans the chosen operators against
+    the rest (fix-and-optimize); ``guard`` gives every hard constraint
     enforcement literals so clashes can be named.
     """
 
     def __init__(self, data: ProblemData, operators: list[int] | None = None,
                  guard: Guard | None = None, objective: bool = True,
-                 model: cp_model.CpModel | None = None) -> None:
+                 model: cp_model.CpModel | None = None,
+                 others: Roster | None = None) -> None:
         self.data = data
         self.model = model if model is not None else cp_model.CpModel()
-        self.variables = Variables(self.model, data, operators)
+        self.variables = Variables(self.model, data, operators, others)
         self.constraints = Constraints(self.model, data, self.variables,
                                        guard)
         self.constraints.add_all()
@@ -109,16 +114,17 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
             self.hook(Progress("solution", self.objective_value,
                                self.last_bound, elapsed))
 
-    def on_incumbent(self, incumbent) -> None:
-        """An improvement found outside CP-SAT's own search (LNS)."""
+    def on_roster(self, objective: float) -> None:
+        """An improvement found outside CP-SAT's own search (a repaired
+        construction, fix-and-optimize)."""
         elapsed = self.elapsed()
         if self.first_solution_time is None:
             self.first_solution_time = elapsed
         self.best_time = elapsed
-        self.last_objective = incumbent.objective
+        self.last_objective = objective
         if self.hook is not None:
-            self.hook(Progress("solution", incumbent.objective,
-                               self.last_bound, elapsed))
+            self.hook(Progress("solution", objective, self.last_bound,
+                               elapsed))
 
     def on_bound(self, bound: float) -> None:
         self.last_bound = bound

@@ -43,6 +43,10 @@ class Objective:
             n = self._group_count(d, s)
             for t in p.shift_intervals(d, s):
                 staffed[t].append(n)
+        for (d, s), n in v.fixed_count.items():
+            if (d, s) not in v.group:
+                for t in p.shift_intervals(d, s):
+                    staffed[t].append(n)
         under, over = [], []
         for t, req in enumerate(p.required):
             u, o = self._shortage_excess(total(staffed[t]), req,
@@ -67,7 +71,9 @@ class Objective:
         cache = self.__dict__.setdefault("_counts", {})
         if (d, s) not in cache:
             members = self.v.group[d, s]
-            n = self.model.new_int_var(0, len(members), f"n{d}_{s}")
+            fixed = self.v.fixed_count.get((d, s), 0)
+            n = self.model.new_int_var(fixed, fixed + len(members),
+                                       f"n{d}_{s}")
             self.model.add(n == self.v.group_size(d, s))
             cache[d, s] = n
         return cache[d, s]
@@ -96,8 +102,11 @@ class Objective:
         parts = []
         for i, c in enumerate(p.day_cover):
             s = p.shift_index[c.shift]
+            free = len(self.v.group.get((c.day, s), []))
+            if not free and self.v.others is not None:
+                continue  # fixed by the rest of the roster: a constant
             n = self.v.group_size(c.day, s)
-            hi = len(self.v.group.get((c.day, s), []))
+            hi = free + self.v.fixed_count.get((c.day, s), 0)
             u, o = self._shortage_excess(n, c.required, hi, f"c{i}")
             parts.append(c.weight_under * u + c.weight_over * o)
         self.terms["day_cover"] = total(parts)
@@ -161,14 +170,20 @@ class Objective:
         ops = v.operators
         if not ops:
             return
+        rest = v.others
+        mine = set(ops)
+        fixed = ([] if rest is None else
+                 [o for o in range(len(p.operators)) if o not in mine])
         if any(s.night for s in p.shifts) and w.night_fairness:
             top = self.model.new_int_var(0, p.num_days, "max_nights")
             self._max_of(top, [total(v.night(o, d) for d in range(p.num_days))
-                               for o in ops])
+                               for o in ops]
+                         + [rest.nights(o) for o in fixed])
             self.terms["night_fairness"] = w.night_fairness * top
         if p.weekends and w.weekend_fairness:
             top = self.model.new_int_var(0, len(p.weekends), "max_weekends")
-            self._max_of(top, [total(self.c.weekend_worked(o)) for o in ops])
+            self._max_of(top, [total(self.c.weekend_worked(o)) for o in ops]
+                         + [rest.weekends_worked(o) for o in fixed])
             self.terms["weekend_fairness"] = w.weekend_fairness * top
         if any(p.load) and w.load_fairness:
             load = v.load
@@ -180,9 +195,15 @@ class Objective:
                           for s in v.cells.get((o, d), [])
                           if (o, d, s) in load]
                     weekly.append(total(zs))
+            weekly += [rest.weekly_load(o, week)
+                       for o in fixed for week in p.weeks]
             self._max_of(top, weekly)
             self.terms["load_fairness"] = w.load_fairness * top
 
     def _max_of(self, top: cp_model.IntVar, exprs: list) -> None:
-        """top == max(exprs, 0): exact, see ``_shortage_excess``."""
-        self.model.add_max_equality(top, [*exprs, 0])
+        """top == max(exprs, 0): exact, see ``_shortage_excess``.
+
+        Constants (the fixed rest of a sub-model's roster) fold into one."""
+        floor = max([e for e in exprs if isinstance(e, int)] + [0])
+        exprs = [e for e in exprs if not isinstance(e, int)]
+        self.model.add_max_equality(top, [*exprs, floor])

@@ -28,12 +28,24 @@ def total(items) -> cp_model.LinearExprT:
 
 class Variables:
     def __init__(self, model: cp_model.CpModel, data: ProblemData,
-                 operators: list[int] | None = None) -> None:
+                 operators: list[int] | None = None,
+                 others: Roster | None = None) -> None:
         self.model = model
         self.data = data
         self.operators = (list(range(len(data.operators)))
                           if operators is None else operators)
         p = data
+        # The rest of the roster, held fixed (fix-and-optimize sub-models):
+        # its head-count and load per (day, shift) enter as constants.
+        self.others = others
+        self.fixed_count: dict[tuple[int, int], int] = defaultdict(int)
+        self.fixed_load: dict[tuple[int, int], int] = defaultdict(int)
+        if others is not None:
+            mine = set(self.operators)
+            for a in others.assignments:
+                if a.operator not in mine:
+                    self.fixed_count[a.day, a.shift] += 1
+                    self.fixed_load[a.day, a.shift] += a.load
         self.x: dict[Cell, cp_model.IntVar] = {}
         self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
         for o in self.operators:
@@ -71,7 +83,9 @@ class Variables:
                                                 [c[1] for c in cells])
 
     def group_size(self, d: int, s: int) -> cp_model.LinearExprT:
-        return total(self.x[o, d, s] for o in self.group.get((d, s), []))
+        """Head-count on (d, s), the fixed rest of the roster included."""
+        return total([self.x[o, d, s] for o in self.group.get((d, s), [])]
+                     + [self.fixed_count.get((d, s), 0)])
 
     @property
     def load(self) -> dict[Cell, cp_model.IntVar]:
@@ -95,6 +109,7 @@ class Variables:
             self._flow = {}
             p = self.data
             loaded_groups = {(d, s) for (_, d, s) in self.load}
+            loaded_groups |= {k for k, z in self.fixed_load.items() if z}
             for d, s in sorted(loaded_groups):
                 for t in p.shift_intervals(d, s):
                     if p.load[t] > 0:
@@ -113,13 +128,18 @@ class Variables:
         return self.roster_from(solver.response_proto.solution)
 
     def roster_from(self, values) -> Roster:
-        """The roster in a full assignment of the model's variables."""
+        """The roster in a full assignment of the model's variables (with
+        the fixed rest of the roster, if any)."""
         load = self._load or {}
         assignments = [
             Assignment(o, d, s, values[load[o, d, s].index]
                        if (o, d, s) in load else 0)
             for (o, d, s), x in self.x.items() if values[x.index]
         ]
+        if self.others is not None:
+            mine = set(self.operators)
+            assignments += [a for a in self.others.assignments
+                            if a.operator not in mine]
         flows = {}
         for key, y in (self._flow or {}).items():
             if (v := values[y.index]) > 0:

@@ -1,0 +1,137 @@
+"""Fix-and-optimize: sub-models over a few operators, the rest held fixed.
+
+The sub-model must price the whole roster exactly up to a constant (the
+fixed operators' own terms), or its "improvements" would be noise; its
+rosters must pass the checker; repair must turn a rule-breaking roster
+into a legal one; and with a work limit the search is reproducible.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+from test_properties import describe, problems
+
+from scheduler.core.checker import check
+from scheduler.core.construct import construct
+from scheduler.core.cpsat.fix_optimize import FixAndOptimize
+from scheduler.core.cpsat.model import CPModel
+from scheduler.core.problem import ProblemData
+from scheduler.core.solution import Roster
+from scheduler.core.solve import SolveParams, solve
+from scheduler.read_curtois import read_curtois
+
+INSTANCES = (
+    Path(__file__).resolve().parents[3] / "shared" / "bench" / "curtois"
+    / "instances"
+)
+
+
+def curtois(n: int) -> ProblemData:
+    return read_curtois(INSTANCES / f"Instance{n}.txt")
+
+
+def _solve(cpm: CPModel) -> tuple[int, Roster]:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 5.0
+    code = solver.solve(cpm.model)
+    assert code == cp_model.OPTIMAL
+    values = solver.response_proto.solution
+    return cpm.objective_at(values), cpm.variables.roster_from(values)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(p=problems(with_fixed=False), data=st.data())
+def test_sub_model_prices_the_whole_roster(
+    p: ProblemData, data: st.DataObject
+) -> None:
+    note(describe(p))
+    base = solve(
+        p,
+        SolveParams(
+            time_limit=2,
+            workers=1,
+            fo_share=0,
+            extra={"stop_after_first_solution": True},
+        ),
+    ).roster
+    assume(base is not None)
+    ops = sorted(
+        data.draw(
+            st.sets(st.sampled_from(range(len(p.operators))), min_size=1),
+            label="re-planned operators",
+        )
+    )
+    # The sub-model at the base roster's own schedule for ``ops``.
+    pinned = CPModel(p, operators=ops, others=base)
+    chosen = {(a.operator, a.day, a.shift) for a in base.assignments}
+    for cell, var in pinned.variables.x.items():
+        pinned.model.add(var == int(cell in chosen))
+    at_base, same = _solve(pinned)
+    assert {(a.operator, a.day, a.shift) for a in same.assignments} == chosen
+    # (Same shifts; ``ops`` loads may be placed better than in ``base``.)
+    assert same.objective() <= base.objective()
+    offset = same.objective() - at_base
+    # Free: the optimum of the sub-model, priced by the roster itself.
+    free = CPModel(p, operators=ops, others=base)
+    sub_objective, roster = _solve(free)
+    assert check(roster) == []
+    assert roster.objective() == sub_objective + offset
+    assert roster.objective() <= base.objective()
+    # The others keep their shifts and loads (only flows may move).
+    others = [a for a in base.assignments if a.operator not in ops]
+    assert {
+        (a.operator, a.day, a.shift, a.load)
+        for a in roster.assignments
+        if a.operator not in ops
+    } == {(a.operator, a.day, a.shift, a.load) for a in others}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [INSTANCES / "Instance1.txt", INSTANCES / "Instance5.txt"],
+    ids=["Instance1", "Instance5"],
+)
+def test_repair_makes_a_greedy_curtois_roster_legal(path):
+    p = read_curtois(path)
+    greedy = construct(p)
+    search = FixAndOptimize(p, greedy, seed=0)
+    # The greedy keeps "at most" rules only: these instances have
+    # minimum-run and minimum-minutes rules it breaks, so there is
+    # something to repair.
+    assert search.broken()
+    assert search.repair(time.monotonic() + 60)
+    assert check(search.roster) == []
+    assert search.objective == search.roster.objective()
+
+
+def test_improvement_never_worsens_and_repeats_with_a_work_limit():
+    p = curtois(2)
+
+    def run() -> tuple[int, int, list]:
+        search = FixAndOptimize(p, construct(p), seed=3, deterministic=True)
+        assert search.repair(time.monotonic() + 60)
+        start = search.objective
+        seen = [start]
+        search.improve(
+            time.monotonic() + 120,
+            lambda r, obj: seen.append(obj),
+            work_limit=3.0,
+        )
+        assert seen == sorted(seen, reverse=True)
+        assert check(search.roster) == []
+        return start, search.objective, search.roster.assignments
+
+    first, second = run(), run()
+    assert first[1] <= first[0]
+    assert first == second
