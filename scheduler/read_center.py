@@ -525,7 +525,8 @@ class _Reader:
             return None
         known = {s.name for s in SHEETS}
         for key, raw in sheets.items():
-            if key not in known:
+            # The template's README sheet is documentation, read by people.
+            if key not in known and key.lower() != "readme":
                 self.warn(
                     raw.file,
                     "sheet not used (known sheets: "

@@ -360,8 +360,7 @@ README_INTRO = [
     "Check the filled workbook without planning: scheduler validate "
     "this-file.xlsx (every problem is reported with its sheet, row and "
     "column).",
-    "This README sheet is not read (plan and validate may note it as "
-    "'sheet not used').",
+    "This README sheet is not read by plan or validate.",
     "",
 ]
 README_COLUMNS = [

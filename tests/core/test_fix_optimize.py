@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-from test_properties import describe, problems
+from test_properties import SETTINGS, describe, first_roster, problems
 
 from scheduler.core.checker import check
 from scheduler.core.construct import construct
@@ -23,7 +23,6 @@ from scheduler.core.cpsat.fix_optimize import FixAndOptimize
 from scheduler.core.cpsat.model import CPModel
 from scheduler.core.problem import ProblemData
 from scheduler.core.solution import Roster
-from scheduler.core.solve import SolveParams, solve
 from scheduler.read_curtois import read_curtois
 
 INSTANCES = (
@@ -46,25 +45,13 @@ def _solve(cpm: CPModel) -> tuple[int, Roster]:
     return cpm.objective_at(values), cpm.variables.roster_from(values)
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@SETTINGS
 @given(p=problems(with_fixed=False), data=st.data())
 def test_sub_model_prices_the_whole_roster(
     p: ProblemData, data: st.DataObject
 ) -> None:
     note(describe(p))
-    base = solve(
-        p,
-        SolveParams(
-            time_limit=2,
-            workers=1,
-            fo_share=0,
-            extra={"stop_after_first_solution": True},
-        ),
-    ).roster
+    base = first_roster(p)
     assume(base is not None)
     ops = sorted(
         data.draw(

@@ -262,6 +262,24 @@ def problems(draw, with_fixed: bool = True) -> ProblemData:
     )
 
 
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def first_roster(p: ProblemData) -> Roster | None:
+    """Any legal roster of ``p``, fast: CP-SAT's first solution."""
+    params = SolveParams(
+        time_limit=2,
+        workers=2,
+        fo_share=0,
+        extra={"stop_after_first_solution": True},
+    )
+    return solve(p, params).roster
+
+
 def describe(p: ProblemData) -> str:
     return p.model_dump_json(exclude_defaults=True)
 
@@ -314,11 +332,7 @@ def test_solver_rosters_are_legal_and_priced_exactly(
         assert result.bound <= cost
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@SETTINGS
 @given(p0=problems(with_fixed=False), data=st.data())
 def test_model_and_checker_agree_on_pinned_grid(
     p0: ProblemData, data: st.DataObject
@@ -336,15 +350,7 @@ def test_model_and_checker_agree_on_pinned_grid(
     cell = st.none() | st.none() | st.sampled_from(shifts)
     base = None
     if data.draw(st.booleans(), label="near a solution"):
-        base = solve(
-            p0,
-            SolveParams(
-                time_limit=2,
-                workers=2,
-                fo_share=0,
-                extra={"stop_after_first_solution": True},
-            ),
-        ).roster
+        base = first_roster(p0)
     if base is None:
         grid = {c: data.draw(cell) for c in cells}
     else:
