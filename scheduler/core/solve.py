@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from . import limits
 from .construct import construct
 from .cpsat.aggregate import solve_aggregate
-from .cpsat.fix_optimize import FixAndOptimize
+from .cpsat.fix_optimize import WINDOW_DAYS, FixAndOptimize
 from .cpsat.model import CPModel, Progress, ProgressCallback, ProgressHook
 from .problem import ProblemData
 from .solution import Roster
@@ -185,8 +185,13 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         search = FixAndOptimize(problem, hint, params.seed,
                                 deterministic=params.deterministic)
         if search.broken():
-            search.repair(deadline if large else
-                          started + REPAIR_SHARE * params.time_limit)
+            # Long horizons get the whole limit: CP-SAT will not repair a
+            # year-long hint in the time left either.
+            share = (1.0 if large or problem.num_days > 2 * WINDOW_DAYS
+                     else REPAIR_SHARE)
+            search.repair(started + share * params.time_limit,
+                          work_limit=(share * params.time_limit
+                                      if params.deterministic else None))
         if search.broken():
             search = None  # CP-SAT repairs what is left from the hint
         else:

@@ -26,6 +26,9 @@ class Constraints:
         self.data = data
         self.v = variables
         self.guard = guard
+        # Per operator, the horizon minimum on minutes: the repair of a
+        # long roster softens it (see fix_optimize).
+        self.min_total: dict[int, cp_model.Constraint] = {}
 
     def add_all(self) -> None:
         self._fixed_assignments()
@@ -76,7 +79,8 @@ class Constraints:
             for (a, gap, rule), seconds in by_first.items():
                 for d in range(p.num_days - gap):
                     first = v.x.get((o, d, a))
-                    if first is None:
+                    if first is None or not (v.is_free(d)
+                                             or v.is_free(d + gap)):
                         continue
                     nxt = [v.x[o, d + gap, b] for b in seconds
                            if (o, d + gap, b) in v.x]
@@ -130,6 +134,8 @@ class Constraints:
                 if any(x is False for x in pattern):
                     continue
                 lits = [x for x in pattern if x is not True]
+                if not lits:
+                    continue  # on fixed days only: not this model's to mend
                 ct = self.model.add_bool_or([~x for x in lits])
                 self._post(ct, rule, o, d)
 
@@ -178,8 +184,9 @@ class Constraints:
                 self._post(self.model.add(total <= op.max_minutes_total),
                            Rule.MAX_TOTAL_MINUTES, o, None)
             if op.min_minutes_total is not None:
-                self._post(self.model.add(total >= op.min_minutes_total),
-                           Rule.MIN_TOTAL_MINUTES, o, None)
+                ct = self.model.add(total >= op.min_minutes_total)
+                self._post(ct, Rule.MIN_TOTAL_MINUTES, o, None)
+                self.min_total[o] = ct
 
     def _max_shifts_per_type(self) -> None:
         p, v = self.data, self.v
@@ -200,7 +207,7 @@ class Constraints:
                 ct = self.model.add(total(self.weekend_worked(o)) <= cap)
                 self._post(ct, Rule.MAX_WEEKENDS, o, None)
 
-    def weekend_worked(self, o: int) -> list[cp_model.IntVar]:
+    def weekend_worked(self, o: int) -> list[cp_model.IntVar | int]:
         """One literal per weekend: true iff Saturday or Sunday worked.
 
         Shared with the fairness objective, so it is built once."""
@@ -209,6 +216,9 @@ class Constraints:
             result = []
             for wk in self.data.weekends:
                 days = [self.v.works[o, d] for d in wk]
+                if any(isinstance(d, int) and d for d in days):
+                    result.append(1)  # worked on a fixed day
+                    continue
                 days = [d for d in days if not isinstance(d, int)]
                 if not days:
                     continue

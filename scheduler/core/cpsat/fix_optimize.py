@@ -44,8 +44,14 @@ LONG_REPAIR = 5000
 #: this many days (the decomposition over time of the long instances): a
 #: year of one operator is a large model, four weeks of a few is small.
 WINDOW_DAYS = 28
+#: Days freed at a time to bring a total up to its minimum on long
+#: horizons: dense year rosters (Curtois 22: 232 shifts of the 328 days
+#: available, 5 on and 2 off at most) need whole quarters reshaped.
+TOTALS_WINDOW_DAYS = 91
 #: Days freed either side of a repaired operator's breaches.
 REPAIR_MARGIN = 7
+#: Deterministic seconds for the first, softened repair of one operator.
+REPAIR_EFFORT = 0.5
 #: Workers per repair sub-solve. Measured on Curtois Instance 23 (one operator,
 #: 364 days): one worker finds no legal schedule in 20 s, two find one in
 #: 0.9 s (the second worker's heuristics); two also use both cores of the
@@ -70,7 +76,9 @@ class FixAndOptimize:
         self.largest = 0  # most variables in one sub-model
 
     def replan(self, ops: list[int], effort: float = STEP_EFFORT,
-               force: bool = False, days: range | None = None) -> bool:
+               force: bool = False, days: range | None = None,
+               soft_totals: bool = False, workers: int | None = None,
+               ) -> bool:
         """Re-plan ``ops`` with the rest fixed; True if the roster moved.
 
         With ``days``, only those days of ``ops`` are free: their other
@@ -78,24 +86,23 @@ class FixAndOptimize:
         horizon totals across the window's edges hold). ``force`` takes
         any legal result (repair); otherwise the new roster is kept only if
         its objective is no worse."""
-        cpm = CPModel(self.p, operators=ops, others=self.roster)
+        # Load flows tie a window's days to the rest of the week, so with
+        # load the whole horizon is built and the outside cells fixed.
+        window = days if not any(self.p.load) else None
+        cpm = CPModel(self.p, operators=ops, others=self.roster,
+                      days=window)
         cpm.variables.warmstart(self.roster)
         free = len(cpm.variables.x)
         if days is not None:
-            chosen = {(a.operator, a.day, a.shift)
-                      for a in self.roster.assignments}
-            domains = cpm.model.proto.variables
-            for cell, var in cpm.variables.x.items():
-                if cell[1] not in days:
-                    domain = domains[var.index].domain
-                    domain[0] = domain[1] = int(cell in chosen)
-                    free -= 1
+            free -= _fix_outside(cpm, self.roster, days)
+        if soft_totals:
+            _soften_min_totals(cpm)
         self.largest = max(self.largest, free)
         solver = cp_model.CpSolver()
         prm = solver.parameters
         # Improvement steps: one worker (measured better than two on
         # Curtois 5 and 11, whose groups then grow larger); repairs: more.
-        prm.num_workers = self.workers if force else 1
+        prm.num_workers = workers or (self.workers if force else 1)
         if self.deterministic and prm.num_workers > 1:
             prm.interleave_search = True
         prm.random_seed = self.rng.randrange(1 << 30)
@@ -106,7 +113,7 @@ class FixAndOptimize:
         # Measured on Curtois instances: the full LP proves one-operator
         # models optimal in about 0.1 s; the default level often needs 5 s.
         prm.linearization_level = 2
-        if force and free > LONG_REPAIR:
+        if force and free > LONG_REPAIR and not soft_totals:
             # A year of one operator's shifts takes CP-SAT 30 s or more
             # to optimise (Curtois Instance 24) but about 3 s to make legal;
             # the improvement phase then works on the legal roster.
@@ -139,36 +146,97 @@ class FixAndOptimize:
         sub-model is the full model and CP-SAT proper does better."""
         return max(1, min(MAX_GROUP, len(self.p.operators) // 2))
 
-    def broken(self) -> dict[int, range | None]:
-        """Operators whose own schedule breaks a hard rule, each with the
-        days to free to mend it: around the breaches when every one has a
-        day, the whole horizon when one concerns it all (totals)."""
+    def broken(self) -> dict[int, list[int | None]]:
+        """Operators whose own schedule breaks a hard rule, with the days
+        of the breaches (None for a rule over the whole horizon)."""
         index = self.p.operator_index
         days: dict[int, list[int | None]] = {}
         for v in check(self.roster):
             if v.operator is not None:
                 days.setdefault(index[v.operator], []).append(v.day)
-        result: dict[int, range | None] = {}
-        for o, where in sorted(days.items()):
-            if None in where:
-                result[o] = None
-                continue
-            lo = max(0, min(where) - REPAIR_MARGIN)  # type: ignore[type-var]
-            hi = min(self.p.num_days, max(where) + REPAIR_MARGIN + 1)  # type: ignore[type-var]
-            result[o] = range(lo, hi)
-        return result
+        return dict(sorted(days.items()))
 
-    def repair(self, deadline: float) -> bool:
-        """Re-plan each rule-breaking operator alone; True if all legal."""
-        for o, days in self.broken().items():
-            if time.monotonic() >= deadline:
+    def repair(self, deadline: float,
+               work_limit: float | None = None) -> bool:
+        """Re-plan each rule-breaking operator alone; True if all legal.
+
+        A first pass softens each horizon minimum on minutes into a heavy
+        cost and gives one worker a short budget: the model then always
+        has a solution, and one worker proves most one-operator models
+        optimal in under a second (Curtois Instance 20: 182 days, 50
+        operators, all broken, about 1 s each). Operators still breaking
+        a rule after it get the hard rules, two workers and ten times the
+        budget. With ``work_limit`` (deterministic runs) the budget is
+        that many deterministic seconds instead of the wall clock.
+        """
+
+        def out_of_time() -> bool:
+            if work_limit is not None:
+                return self.work >= work_limit
+            return time.monotonic() >= deadline
+
+        for o, where in self.broken().items():
+            for days in self._repair_windows(o, where):
+                if out_of_time():
+                    return False
+                if days is not None and self._total_met(o) and not any(
+                        d in days for d in where if d is not None):
+                    continue
+                self.replan([o], REPAIR_EFFORT, force=True, days=days,
+                            soft_totals=True, workers=1)
+        for o, where in self.broken().items():
+            if out_of_time():
                 return False
             if not self.replan([o], effort=10 * STEP_EFFORT, force=True,
-                               days=days) and (
-                    days is None or not self.replan(
+                               days=_around(where, self.p.num_days)) and (
+                    None in where or not self.replan(
                         [o], effort=10 * STEP_EFFORT, force=True)):
                 return False
         return not check(self.roster)
+
+    def _repair_windows(self, o: int, where: list[int | None],
+                        ) -> list[range | None]:
+        """Days to free, in turn, to mend operator o's breaches.
+
+        Short horizons: the whole horizon at once (one worker proves a
+        half-year operator model optimal in about a second). Long ones: a
+        window of ``WINDOW_DAYS`` around each cluster of breaches, then,
+        for a total short of its minimum, every window from the least
+        worked on until the total is met (a year-long model of one
+        operator takes one worker seconds just to find a solution).
+        """
+        horizon = self.p.num_days
+        if horizon <= 2 * WINDOW_DAYS:
+            return [_around(where, horizon)]
+        if None in where:
+            # Quarters, the least worked first: each also mends the local
+            # breaches inside it.
+            worked = {a.day for a in self.roster.assignments
+                      if a.operator == o}
+            starts = range(0, horizon, TOTALS_WINDOW_DAYS)
+            return sorted(
+                (range(s, min(horizon, s + TOTALS_WINDOW_DAYS))
+                 for s in starts),
+                key=lambda r: sum(d in worked for d in r))
+        windows: list[range | None] = []
+        local = sorted(d for d in where if d is not None)
+        span = WINDOW_DAYS - 2 * REPAIR_MARGIN
+        while local:
+            first = local[0]
+            cluster = [d for d in local if d < first + span]
+            local = local[len(cluster):]
+            windows.append(range(max(0, first - REPAIR_MARGIN),
+                                 min(horizon, cluster[-1] + REPAIR_MARGIN
+                                     + 1)))
+        return windows
+
+    def _total_met(self, o: int) -> bool:
+        need = self.p.operators[o].min_minutes_total
+        if need is None:
+            return True
+        shifts = self.p.shifts
+        return sum(shifts[a.shift].paid_minutes
+                   for a in self.roster.assignments if a.operator == o) >= need
 
     def improve(self, deadline: float,
                 on_improve: Callable[[Roster, int], None] = lambda r, o: None,
@@ -192,3 +260,78 @@ class FixAndOptimize:
                     self.objective < before:
                 on_improve(self.roster, self.objective)
         return self.roster
+
+
+def _around(where: list[int | None], horizon: int) -> range | None:
+    """Days to free to mend breaches on ``where``: the whole horizon when
+    one of them concerns it all."""
+    if None in where:
+        return None
+    lo = max(0, min(where) - REPAIR_MARGIN)  # type: ignore[type-var]
+    hi = min(horizon, max(where) + REPAIR_MARGIN + 1)  # type: ignore[type-var]
+    return range(lo, hi)
+
+
+def _fix_outside(cpm: CPModel, roster: Roster, days: range) -> int:
+    """Fix the model's cells outside ``days`` to the roster; return how
+    many.
+
+    Checks left with fixed variables only are dropped: a breach outside
+    the window is not this sub-model's to mend (the repair mends one
+    window at a time), and on a legal roster they hold anyway.
+    """
+    chosen = {(a.operator, a.day, a.shift) for a in roster.assignments}
+    worked = {(a.operator, a.day) for a in roster.assignments}
+    proto = cpm.model.proto
+    domains = proto.variables
+    fixed = 0
+    for cell, var in cpm.variables.x.items():
+        if cell[1] not in days:
+            domain = domains[var.index].domain
+            domain[0] = domain[1] = int(cell in chosen)
+            fixed += 1
+    for (o, d), w in cpm.variables.works.items():
+        if d not in days and not isinstance(w, int):
+            domain = domains[w.index].domain
+            domain[0] = domain[1] = int((o, d) in worked)
+
+    def is_fixed(ref: int) -> bool:
+        domain = domains[ref if ref >= 0 else -ref - 1].domain
+        return len(domain) == 2 and domain[0] == domain[1]
+
+    for ct in proto.constraints:
+        if len(ct.enforcement_literal):
+            continue
+        if ct.has_bool_or():
+            refs, clear = ct.bool_or.literals, ct.clear_bool_or
+        elif ct.has_linear():
+            refs, clear = ct.linear.vars, ct.clear_linear
+        else:
+            continue
+        if all(is_fixed(r) for r in refs):
+            clear()
+    return fixed
+
+
+#: Objective weight of a minute short of a horizon minimum in the repair
+#: sweep: above any cover or request cost a shift could buy.
+SHORT_MINUTE_WEIGHT = 1000
+
+
+def _soften_min_totals(cpm: CPModel) -> None:
+    """Turn each operator's horizon minimum on minutes into a heavy cost.
+
+    A window cannot mend its run rules when the operator's total sits at
+    the minimum and the mend drops a shift: the minimum then makes every
+    window's model infeasible. Softened, a window may drop the shift and a
+    later window of the sweep, paid to, adds one back where the runs allow.
+    """
+    model, v = cpm.model, cpm.variables
+    proto = model.proto
+    for o, ct in cpm.constraints.min_total.items():
+        need = cpm.data.operators[o].min_minutes_total or 0
+        proto.constraints[ct.index].clear_linear()
+        short = model.new_int_var(0, need, f"short{o}")
+        model.add(v.minutes(o, range(cpm.data.num_days)) + short >= need)
+        proto.objective.vars.append(short.index)
+        proto.objective.coeffs.append(SHORT_MINUTE_WEIGHT)

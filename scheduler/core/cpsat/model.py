@@ -43,17 +43,20 @@ class CPModel:
     solves one operator at a time); with ``others``, the roster of every
     other operator is held fixed and counts towards cover, load and the
     fairness maxima, so the model re-plans the chosen operators against
-    the rest (fix-and-optimize); ``guard`` gives every hard constraint
+    the rest (fix-and-optimize); with ``days`` too, only those days of the
+    chosen operators are free and the rest of their roster is constant;
+    ``guard`` gives every hard constraint
     enforcement literals so clashes can be named.
     """
 
     def __init__(self, data: ProblemData, operators: list[int] | None = None,
                  guard: Guard | None = None, objective: bool = True,
                  model: cp_model.CpModel | None = None,
-                 others: Roster | None = None) -> None:
+                 others: Roster | None = None,
+                 days: range | None = None) -> None:
         self.data = data
         self.model = model if model is not None else cp_model.CpModel()
-        self.variables = Variables(self.model, data, operators, others)
+        self.variables = Variables(self.model, data, operators, others, days)
         self.constraints = Constraints(self.model, data, self.variables,
                                        guard)
         self.constraints.add_all()

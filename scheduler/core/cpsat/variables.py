@@ -29,7 +29,8 @@ def total(items) -> cp_model.LinearExprT:
 class Variables:
     def __init__(self, model: cp_model.CpModel, data: ProblemData,
                  operators: list[int] | None = None,
-                 others: Roster | None = None) -> None:
+                 others: Roster | None = None,
+                 days: range | None = None) -> None:
         self.model = model
         self.data = data
         self.operators = (list(range(len(data.operators)))
@@ -40,10 +41,19 @@ class Variables:
         self.others = others
         self.fixed_count: dict[tuple[int, int], int] = defaultdict(int)
         self.fixed_load: dict[tuple[int, int], int] = defaultdict(int)
+        # With ``days`` (and ``others``), the chosen operators' cells on
+        # other days are constants taken from ``others`` too: a window of
+        # a long horizon then costs what the window holds, not the year.
+        self.days = days
+        chosen: set[Cell] = set()
         if others is not None:
             mine = set(self.operators)
             for a in others.assignments:
                 if a.operator not in mine:
+                    self.fixed_count[a.day, a.shift] += 1
+                    self.fixed_load[a.day, a.shift] += a.load
+                elif days is not None and a.day not in days:
+                    chosen.add((a.operator, a.day, a.shift))
                     self.fixed_count[a.day, a.shift] += 1
                     self.fixed_load[a.day, a.shift] += a.load
         self.x: dict[Cell, cp_model.IntVar] = {}
@@ -52,7 +62,11 @@ class Variables:
             for d in range(p.num_days):
                 for s in range(len(p.shifts)):
                     if limits.can_work(p, o, d, s):
-                        self.x[o, d, s] = model.new_bool_var(f"x{o}_{d}_{s}")
+                        if self.is_free(d):
+                            var = model.new_bool_var(f"x{o}_{d}_{s}")
+                        else:
+                            var = model.new_constant(int((o, d, s) in chosen))
+                        self.x[o, d, s] = var
                         self.cells[o, d].append(s)
         self.works: dict[tuple[int, int], cp_model.IntVar | int] = {}
         for o in self.operators:
@@ -61,14 +75,22 @@ class Variables:
                 if not shifts:
                     self.works[o, d] = 0
                     continue
+                if not self.is_free(d):
+                    self.works[o, d] = int(any((o, d, s) in chosen
+                                               for s in shifts))
+                    continue
                 w = model.new_bool_var(f"w{o}_{d}")
                 model.add(total(self.x[o, d, s] for s in shifts) == w)
                 self.works[o, d] = w
         self.group: dict[tuple[int, int], list[int]] = defaultdict(list)
         for o, d, s in self.x:
-            self.group[d, s].append(o)
+            if self.is_free(d):
+                self.group[d, s].append(o)
         self._load: dict[Cell, cp_model.IntVar] | None = None
         self._flow: dict[Cell, cp_model.IntVar] | None = None
+
+    def is_free(self, d: int) -> bool:
+        return self.days is None or d in self.days
 
     def night(self, o: int, d: int) -> cp_model.LinearExprT:
         shifts = self.data.shifts
@@ -122,7 +144,8 @@ class Variables:
         self.model.clear_hints()
         chosen = {(a.operator, a.day, a.shift) for a in roster.assignments}
         for cell, var in self.x.items():
-            self.model.add_hint(var, cell in chosen)
+            if self.is_free(cell[1]):
+                self.model.add_hint(var, cell in chosen)
 
     def roster(self, solver: cp_model.CpSolver) -> Roster:
         return self.roster_from(solver.response_proto.solution)
