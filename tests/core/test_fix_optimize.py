@@ -84,6 +84,48 @@ def test_sub_model_prices_the_whole_roster(
     } == {(a.operator, a.day, a.shift, a.load) for a in others}
 
 
+@SETTINGS
+@given(p=problems(with_fixed=False), data=st.data())
+def test_window_sub_model_prices_the_whole_roster(
+    p: ProblemData, data: st.DataObject
+) -> None:
+    """With ``days``, the chosen operators' other days are constants: the
+    window model must still price the whole roster exactly, keep every
+    rule across the window's edges, and leave the other days alone."""
+    p = p.model_copy(update={"load": ()})
+    note(describe(p))
+    base = first_roster(p)
+    assume(base is not None)
+    ops = sorted(
+        data.draw(
+            st.sets(st.sampled_from(range(len(p.operators))), min_size=1),
+            label="re-planned operators",
+        )
+    )
+    start = data.draw(st.integers(0, p.num_days - 1), label="start")
+    stop = data.draw(st.integers(start + 1, p.num_days), label="stop")
+    days = range(start, stop)
+    chosen = {(a.operator, a.day, a.shift) for a in base.assignments}
+    pinned = CPModel(p, operators=ops, others=base, days=days)
+    for (o, d, s), var in pinned.variables.x.items():
+        if d in days:
+            pinned.model.add(var == int((o, d, s) in chosen))
+    at_base, same = _solve(pinned)
+    assert {(a.operator, a.day, a.shift) for a in same.assignments} == chosen
+    offset = base.objective() - at_base
+    free = CPModel(p, operators=ops, others=base, days=days)
+    sub_objective, roster = _solve(free)
+    assert check(roster) == []
+    assert roster.objective() == sub_objective + offset
+    assert roster.objective() <= base.objective()
+    outside = {c for c in chosen if c[0] not in ops or c[1] not in days}
+    assert {
+        (a.operator, a.day, a.shift)
+        for a in roster.assignments
+        if a.operator not in ops or a.day not in days
+    } == outside
+
+
 @pytest.mark.parametrize(
     "path",
     [INSTANCES / "Instance1.txt", INSTANCES / "Instance5.txt"],

@@ -52,6 +52,8 @@ TOTALS_WINDOW_DAYS = 91
 REPAIR_MARGIN = 7
 #: Deterministic seconds for the first, softened repair of one operator.
 REPAIR_EFFORT = 0.5
+#: Rounds of the softened repair before the hard one.
+SOFT_ROUNDS = 2
 #: Workers per repair sub-solve. Measured on Curtois Instance 23 (one operator,
 #: 364 days): one worker finds no legal schedule in 20 s, two find one in
 #: 0.9 s (the second worker's heuristics); two also use both cores of the
@@ -164,10 +166,11 @@ class FixAndOptimize:
         cost and gives one worker a short budget: the model then always
         has a solution, and one worker proves most one-operator models
         optimal in under a second (Curtois Instance 20: 182 days, 50
-        operators, all broken, about 1 s each). Operators still breaking
-        a rule after it get the hard rules, two workers and ten times the
-        budget. With ``work_limit`` (deterministic runs) the budget is
-        that many deterministic seconds instead of the wall clock.
+        operators, all broken, about 1 s each); a second round takes those
+        still broken, whose neighbours have since moved. Operators still
+        breaking a rule after that get the hard rules, two workers and ten
+        times the budget. With ``work_limit`` (deterministic runs) the
+        budget is that many deterministic seconds, not the wall clock.
         """
 
         def out_of_time() -> bool:
@@ -175,15 +178,16 @@ class FixAndOptimize:
                 return self.work >= work_limit
             return time.monotonic() >= deadline
 
-        for o, where in self.broken().items():
-            for days in self._repair_windows(o, where):
-                if out_of_time():
-                    return False
-                if days is not None and self._total_met(o) and not any(
-                        d in days for d in where if d is not None):
-                    continue
-                self.replan([o], REPAIR_EFFORT, force=True, days=days,
-                            soft_totals=True, workers=1)
+        for _ in range(SOFT_ROUNDS):
+            for o, where in self.broken().items():
+                for days in self._repair_windows(o, where):
+                    if out_of_time():
+                        return False
+                    if days is not None and self._total_met(o) and not any(
+                            d in days for d in where if d is not None):
+                        continue
+                    self.replan([o], REPAIR_EFFORT, force=True, days=days,
+                                soft_totals=True, workers=1)
         for o, where in self.broken().items():
             if out_of_time():
                 return False

@@ -44,6 +44,10 @@ class Variables:
         # With ``days`` (and ``others``), the chosen operators' cells on
         # other days are constants taken from ``others`` too: a window of
         # a long horizon then costs what the window holds, not the year.
+        if days is not None and (others is None or any(data.load)):
+            # Load flows tie a window's days to the rest of its week.
+            raise ValueError("a window of days needs the rest of the "
+                             "roster and no load")
         self.days = days
         chosen: set[Cell] = set()
         if others is not None:
