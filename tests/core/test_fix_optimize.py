@@ -45,20 +45,28 @@ def _solve(cpm: CPModel) -> tuple[int, Roster]:
     return cpm.objective_at(values), cpm.variables.roster_from(values)
 
 
-@SETTINGS
-@given(p=problems(with_fixed=False), data=st.data())
-def test_sub_model_prices_the_whole_roster(
-    p: ProblemData, data: st.DataObject
-) -> None:
+def _base_and_ops(p: ProblemData,
+                  data: st.DataObject) -> tuple[Roster, list[int]]:
+    """A legal roster of ``p`` and a drawn group of operators to re-plan."""
     note(describe(p))
     base = first_roster(p)
     assume(base is not None)
+    assert base is not None
     ops = sorted(
         data.draw(
             st.sets(st.sampled_from(range(len(p.operators))), min_size=1),
             label="re-planned operators",
         )
     )
+    return base, ops
+
+
+@SETTINGS
+@given(p=problems(with_fixed=False), data=st.data())
+def test_sub_model_prices_the_whole_roster(
+    p: ProblemData, data: st.DataObject
+) -> None:
+    base, ops = _base_and_ops(p, data)
     # The sub-model at the base roster's own schedule for ``ops``.
     pinned = CPModel(p, operators=ops, others=base)
     chosen = {(a.operator, a.day, a.shift) for a in base.assignments}
@@ -93,15 +101,7 @@ def test_window_sub_model_prices_the_whole_roster(
     window model must still price the whole roster exactly, keep every
     rule across the window's edges, and leave the other days alone."""
     p = p.model_copy(update={"load": ()})
-    note(describe(p))
-    base = first_roster(p)
-    assume(base is not None)
-    ops = sorted(
-        data.draw(
-            st.sets(st.sampled_from(range(len(p.operators))), min_size=1),
-            label="re-planned operators",
-        )
-    )
+    base, ops = _base_and_ops(p, data)
     start = data.draw(st.integers(0, p.num_days - 1), label="start")
     stop = data.draw(st.integers(start + 1, p.num_days), label="stop")
     days = range(start, stop)
