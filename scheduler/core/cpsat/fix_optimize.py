@@ -96,7 +96,10 @@ class FixAndOptimize:
         cpm.variables.warmstart(self.roster)
         free = len(cpm.variables.x)
         if days is not None:
-            free -= _fix_outside(cpm, self.roster, days)
+            if window is None:
+                _fix_outside(cpm, self.roster, days)
+            _drop_fixed_checks(cpm)
+            free = sum(1 for cell in cpm.variables.x if cell[1] in days)
         if soft_totals:
             _soften_min_totals(cpm)
         self.largest = max(self.largest, free)
@@ -238,9 +241,7 @@ class FixAndOptimize:
         need = self.p.operators[o].min_minutes_total
         if need is None:
             return True
-        shifts = self.p.shifts
-        return sum(shifts[a.shift].paid_minutes
-                   for a in self.roster.assignments if a.operator == o) >= need
+        return self.roster.minutes(o, range(self.p.num_days)) >= need
 
     def improve(self, deadline: float,
                 on_improve: Callable[[Roster, int], None] = lambda r, o: None,
@@ -276,34 +277,33 @@ def _around(where: list[int | None], horizon: int) -> range | None:
     return range(lo, hi)
 
 
-def _fix_outside(cpm: CPModel, roster: Roster, days: range) -> int:
-    """Fix the model's cells outside ``days`` to the roster; return how
-    many.
-
-    Checks left with fixed variables only are dropped: a breach outside
-    the window is not this sub-model's to mend (the repair mends one
-    window at a time), and on a legal roster they hold anyway.
-    """
+def _fix_outside(cpm: CPModel, roster: Roster, days: range) -> None:
+    """Fix the model's cells outside ``days`` to the roster (models built
+    over the whole horizon: those with load)."""
     chosen = {(a.operator, a.day, a.shift) for a in roster.assignments}
     worked = {(a.operator, a.day) for a in roster.assignments}
-    proto = cpm.model.proto
-    domains = proto.variables
-    fixed = 0
+    domains = cpm.model.proto.variables
     for cell, var in cpm.variables.x.items():
         if cell[1] not in days:
             domain = domains[var.index].domain
             domain[0] = domain[1] = int(cell in chosen)
-            fixed += 1
     for (o, d), w in cpm.variables.works.items():
         if d not in days and not isinstance(w, int):
             domain = domains[w.index].domain
             domain[0] = domain[1] = int((o, d) in worked)
 
+
+def _drop_fixed_checks(cpm: CPModel) -> None:
+    """Drop checks left with fixed variables only: a breach outside the
+    window is not this sub-model's to mend (the repair mends one window
+    at a time), and on a legal roster they hold anyway."""
+    domains = cpm.model.proto.variables
+
     def is_fixed(ref: int) -> bool:
         domain = domains[ref if ref >= 0 else -ref - 1].domain
         return len(domain) == 2 and domain[0] == domain[1]
 
-    for ct in proto.constraints:
+    for ct in cpm.model.proto.constraints:
         if len(ct.enforcement_literal):
             continue
         if ct.has_bool_or():
@@ -314,8 +314,6 @@ def _fix_outside(cpm: CPModel, roster: Roster, days: range) -> int:
             continue
         if all(is_fixed(r) for r in refs):
             clear()
-    return fixed
-
 
 #: Objective weight of a minute short of a horizon minimum in the repair
 #: sweep: above any cover or request cost a shift could buy.
