@@ -173,31 +173,40 @@ class Roster:
         w = p.weights
         ops = range(len(p.operators))
         cover = self.day_cover_counts()
-        terms = {
-            "understaffing": w.understaffing * sum(self.understaffing()),
-            "overstaffing": w.overstaffing * sum(self.overstaffing()),
-            "load_shortfall": w.load_shortfall * sum(self.load_shortfall()),
-            "day_cover": sum(c.weight_under * u + c.weight_over * o
-                             for c, (u, o) in zip(p.day_cover, cover)),
-            "contract_hours": 0,
-            "preferences": w.preference * sum(
-                weight for _, weight in self.preference_breaches()),
-            "night_fairness": 0,
-            "weekend_fairness": 0,
-            "load_fairness": 0,
-            "stability": w.stability * len(self.changes()),
-        }
-        if not p.rules.min_minutes_week_is_hard:
+        # A term whose weight is 0 is 0: not computing it keeps the
+        # fix-and-optimize loop, which prices every candidate roster, fast
+        # on long horizons (Curtois Instance 24: 0.43 s a roster otherwise).
+        terms = dict.fromkeys(
+            ("understaffing", "overstaffing", "load_shortfall", "day_cover",
+             "contract_hours", "preferences", "night_fairness",
+             "weekend_fairness", "load_fairness", "stability"), 0)
+        if w.understaffing:
+            terms["understaffing"] = w.understaffing * sum(
+                self.understaffing())
+        if w.overstaffing:
+            terms["overstaffing"] = w.overstaffing * sum(self.overstaffing())
+        if w.load_shortfall:
+            terms["load_shortfall"] = w.load_shortfall * sum(
+                self.load_shortfall())
+        terms["day_cover"] = sum(c.weight_under * u + c.weight_over * o
+                                 for c, (u, o) in zip(p.day_cover, cover))
+        if w.preference:
+            terms["preferences"] = w.preference * sum(
+                weight for _, weight in self.preference_breaches())
+        if w.stability:
+            terms["stability"] = w.stability * len(self.changes())
+        if not p.rules.min_minutes_week_is_hard and w.contract_hours:
             terms["contract_hours"] = w.contract_hours * sum(
                 self.contract_deficit_hours(o, wk)
                 for o in ops for wk in p.weeks)
-        if p.operators and any(s.night for s in p.shifts):
+        if p.operators and w.night_fairness and any(
+                s.night for s in p.shifts):
             terms["night_fairness"] = w.night_fairness * max(
                 self.nights(o) for o in ops)
-        if p.operators and p.weekends:
+        if p.operators and p.weekends and w.weekend_fairness:
             terms["weekend_fairness"] = w.weekend_fairness * max(
                 self.weekends_worked(o) for o in ops)
-        if p.operators and any(p.load):
+        if p.operators and any(p.load) and w.load_fairness:
             terms["load_fairness"] = w.load_fairness * max(
                 self.weekly_load(o, wk) for o in ops for wk in p.weeks)
         return terms

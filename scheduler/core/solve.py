@@ -25,6 +25,12 @@ DEFAULT_WORKERS = 8
 #: variables: 94 s to build in Python alone) and fix-and-optimize does all
 #: the search.
 LARGE_MODEL = 400_000
+#: Fix-and-optimize steps in a row without a gain after which CP-SAT takes
+#: over: small problems stall within seconds (Curtois 1-3: the
+#: neighbourhoods hold half the team and are proven optimal each step) and
+#: CP-SAT then proves the optimum; larger ones keep improving for most of
+#: their share.
+FO_PATIENCE = 25
 #: Most of the limit the repair of a greedy roster may take.
 REPAIR_SHARE = 0.5
 
@@ -202,7 +208,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
             started + fo_share * params.time_limit,
             lambda _, obj: callback.on_roster(obj), stopped,
             work_limit=(fo_share * params.time_limit
-                        if params.deterministic else None))
+                        if params.deterministic else None),
+            patience=None if large else FO_PATIENCE)
         hint = search.roster
     if large:
         return _result_from_search(search, agg.bound, started, callback,
@@ -220,8 +227,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     # share of the limit fix-and-optimize did not use by design.
     main_limit = left
     if params.deterministic:
-        main_limit = params.time_limit * (
-            1 - (fo_share if search is not None else 0.0))
+        main_limit = params.time_limit - (
+            search.work if search is not None else 0.0)
     replace(params, time_limit=max(0.5, main_limit)).apply(solver)
     if control is not None:
         control.attach(solver)

@@ -55,7 +55,7 @@ class Constraints:
         p, v = self.data, self.v
         for f in p.fixed:
             o = p.operator_index[f.operator]
-            if o not in v.operators:
+            if o not in v.operators or not v.is_free(f.day):
                 continue
             if f.shift is None:
                 works = v.works[o, f.day]
@@ -77,7 +77,11 @@ class Constraints:
             by_first.setdefault((a, gap, rule), []).append(b)
         for o in v.operators:
             for (a, gap, rule), seconds in by_first.items():
-                for d in range(p.num_days - gap):
+                days = range(p.num_days - gap)
+                if v.days is not None:  # pairs touching the window only
+                    days = range(max(0, v.days.start - gap),
+                                 min(p.num_days - gap, v.days.stop))
+                for d in days:
                     first = v.x.get((o, d, a))
                     if first is None or not (v.is_free(d)
                                              or v.is_free(d + gap)):
@@ -156,6 +160,8 @@ class Constraints:
             need = limits.days_off_required(p, week)
             if need == 0:
                 continue
+            if not v.any_free(week):
+                continue
             for o in v.operators:
                 ct = self.model.add(total(v.works[o, d] for d in week)
                                     <= len(week) - need)
@@ -166,6 +172,8 @@ class Constraints:
         for o in v.operators:
             cap = limits.max_minutes_week(p, o)
             for week in p.weeks:
+                if not v.any_free(week):
+                    continue
                 minutes = v.minutes(o, week)
                 if cap is not None:
                     self._post(self.model.add(minutes <= cap),

@@ -36,6 +36,10 @@ from .model import CPModel
 
 #: Deterministic seconds one sub-model may use.
 STEP_EFFORT = 1.0
+#: Weight of the latest step in each neighbourhood kind's smoothed gain.
+RATE_MEMORY = 0.2
+#: Least chance of either neighbourhood kind being drawn.
+MIN_SHARE = 0.15
 #: Most operators re-planned together.
 MAX_GROUP = 12
 #: Above this many cells a repair stops at the first legal schedule.
@@ -72,6 +76,11 @@ class FixAndOptimize:
         self.objective = roster.objective()
         self.rng = random.Random(seed)
         self.size = 2  # operators per neighbourhood, adapted as we go
+        self.span = 7  # days per all-operator window, adapted too
+        self.quick = self.proven = False
+        # Objective gained per deterministic second, smoothed, by each
+        # neighbourhood kind: the adaptive choice between them.
+        self.rate = {"days": 0.0, "operators": 0.0}
         self.work = 0.0  # deterministic seconds spent
         self.steps = 0
         self.improvements = 0
@@ -126,16 +135,15 @@ class FixAndOptimize:
         code = solver.solve(cpm.model)
         self.work += solver.deterministic_time
         self.steps += 1
-        if not force:
-            # Grow the groups while sub-models are proven optimal quickly,
-            # shrink them when one runs out of time: the neighbourhood
-            # stays as large as one worker can search exhaustively.
-            if code == cp_model.OPTIMAL and \
-                    solver.deterministic_time < effort / 4:
-                self.size = min(self._max_size(), self.size + 1)
-            elif code != cp_model.OPTIMAL:
-                self.size = max(1, self.size - 1)
+        # Whether the step searched its neighbourhood exhaustively and
+        # quickly: improve() grows its neighbourhoods while they are.
+        self.quick = (code == cp_model.OPTIMAL
+                      and solver.deterministic_time < effort / 4)
+        self.proven = code == cp_model.OPTIMAL
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        if not force and not cpm.variables.moved(
+                solver.response_proto.solution):
             return False
         roster = cpm.variables.roster(solver)
         objective = roster.objective()
@@ -145,6 +153,15 @@ class FixAndOptimize:
             self.improvements += 1
         self.roster, self.objective = roster, objective
         return True
+
+    def _day_share(self) -> float:
+        """Chance of the all-operator window next: in proportion to what
+        each kind has gained lately (adaptive large-neighbourhood search),
+        never below ``MIN_SHARE`` so a kind that stalled is retried."""
+        days, ops = self.rate["days"], self.rate["operators"]
+        if days + ops <= 0:
+            return 0.5
+        return min(1 - MIN_SHARE, max(MIN_SHARE, days / (days + ops)))
 
     def _max_size(self) -> int:
         """Groups stay well short of the whole team: beyond that the
@@ -246,25 +263,65 @@ class FixAndOptimize:
     def improve(self, deadline: float,
                 on_improve: Callable[[Roster, int], None] = lambda r, o: None,
                 should_stop: Callable[[], bool] = lambda: False,
-                work_limit: float | None = None) -> Roster:
-        """Re-plan random groups (on long horizons, in a random window of
-        days) until ``deadline`` (time.monotonic), a stop, or
-        ``work_limit`` deterministic seconds (reproducible)."""
+                work_limit: float | None = None,
+                patience: int | None = None) -> Roster:
+        """Re-plan neighbourhoods until ``deadline`` (time.monotonic), a
+        stop, ``work_limit`` deterministic seconds (reproducible) or, with
+        ``patience``, that many steps in a row without a gain.
+
+        Two kinds of neighbourhood, drawn adaptively: every operator over
+        a window of days, and a group of operators over the horizon (on
+        long horizons, over a window of four weeks)."""
         ops = list(range(len(self.p.operators)))
         horizon = self.p.num_days
+        idle = 0
         while time.monotonic() < deadline - 0.2 and not should_stop():
             if work_limit is not None and self.work >= work_limit:
                 break
-            group = self.rng.sample(ops, min(self.size, len(ops)))
-            days = None
-            if horizon > 2 * WINDOW_DAYS:
-                start = self.rng.randrange(horizon - WINDOW_DAYS + 1)
-                days = range(start, start + WINDOW_DAYS)
-            before = self.objective
-            if self.replan(sorted(group), days=days) and \
-                    self.objective < before:
+            if patience is not None and idle >= patience:
+                break
+            before, work = self.objective, self.work
+            days_first = self.rng.random() < self._day_share()
+            if days_first:
+                # Every operator over a few days: cover is mended by
+                # whoever can best take the shift.
+                start = self.rng.randrange(horizon - self.span + 1)
+                moved = self.replan(ops, days=range(start,
+                                                    start + self.span))
+                self.span = _adapt(self.span, self.quick, self.proven,
+                                   max(2, horizon // 2))
+            else:
+                # Some operators over the horizon (on long ones, a window):
+                # whole schedules are reshaped.
+                group = self.rng.sample(ops, min(self.size, len(ops)))
+                days = None
+                if horizon > 2 * WINDOW_DAYS:
+                    start = self.rng.randrange(horizon - WINDOW_DAYS + 1)
+                    days = range(start, start + WINDOW_DAYS)
+                moved = self.replan(sorted(group), days=days)
+                self.size = _adapt(self.size, self.quick, self.proven,
+                                   self._max_size())
+            gain = (before - self.objective) / max(self.work - work, 0.01)
+            kind = "days" if days_first else "operators"
+            self.rate[kind] = (1 - RATE_MEMORY) * self.rate[kind] + \
+                RATE_MEMORY * gain
+            if moved and self.objective < before:
                 on_improve(self.roster, self.objective)
+                idle = 0
+            else:
+                idle += 1
         return self.roster
+
+
+def _adapt(size: int, quick: bool, proven: bool, most: int) -> int:
+    """Grow a neighbourhood while it is proven optimal quickly, shrink it
+    when it runs out of time: it stays as large as one worker can search
+    exhaustively."""
+    if quick:
+        return min(most, size + 1)
+    if not proven:
+        return max(1, size - 1)
+    return size
 
 
 def _around(where: list[int | None], horizon: int) -> range | None:

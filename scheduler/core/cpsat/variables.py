@@ -60,28 +60,31 @@ class Variables:
                     chosen.add((a.operator, a.day, a.shift))
                     self.fixed_count[a.day, a.shift] += 1
                     self.fixed_load[a.day, a.shift] += a.load
-        self.x: dict[Cell, cp_model.IntVar] = {}
+        # Outside ``days`` a chosen operator's cells are plain integers:
+        # 1 for the shift the roster holds (when the operator may work it),
+        # nothing for the rest. CP-SAT constants would cost a variable each
+        # and, on a year-long horizon, most of the sub-model's build and
+        # presolve time.
+        self.x: dict[Cell, cp_model.IntVar | int] = {}
         self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
         for o in self.operators:
             for d in range(p.num_days):
+                if not self.is_free(d):
+                    continue
                 for s in range(len(p.shifts)):
                     if limits.can_work(p, o, d, s):
-                        if self.is_free(d):
-                            var = model.new_bool_var(f"x{o}_{d}_{s}")
-                        else:
-                            var = model.new_constant(int((o, d, s) in chosen))
-                        self.x[o, d, s] = var
+                        self.x[o, d, s] = model.new_bool_var(f"x{o}_{d}_{s}")
                         self.cells[o, d].append(s)
+        for o, d, s in sorted(chosen):
+            if limits.can_work(p, o, d, s):
+                self.x[o, d, s] = 1
+                self.cells[o, d].append(s)
         self.works: dict[tuple[int, int], cp_model.IntVar | int] = {}
         for o in self.operators:
             for d in range(p.num_days):
                 shifts = self.cells.get((o, d), [])
-                if not shifts:
-                    self.works[o, d] = 0
-                    continue
-                if not self.is_free(d):
-                    self.works[o, d] = int(any((o, d, s) in chosen
-                                               for s in shifts))
+                if not self.is_free(d) or not shifts:
+                    self.works[o, d] = len(shifts)
                     continue
                 w = model.new_bool_var(f"w{o}_{d}")
                 model.add(total(self.x[o, d, s] for s in shifts) == w)
@@ -91,10 +94,17 @@ class Variables:
             if self.is_free(d):
                 self.group[d, s].append(o)
         self._load: dict[Cell, cp_model.IntVar] | None = None
+        self._hinted: dict[int, int] = {}
         self._flow: dict[Cell, cp_model.IntVar] | None = None
 
     def is_free(self, d: int) -> bool:
         return self.days is None or d in self.days
+
+    def any_free(self, days) -> bool:
+        """Does a rule over ``days`` involve a variable? One over fixed
+        days only is not this sub-model's to post (a constant breach would
+        make it infeasible)."""
+        return self.days is None or any(d in self.days for d in days)
 
     def night(self, o: int, d: int) -> cp_model.LinearExprT:
         shifts = self.data.shifts
@@ -147,9 +157,17 @@ class Variables:
         """Hint a known roster (e.g. a construction or yesterday's plan)."""
         self.model.clear_hints()
         chosen = {(a.operator, a.day, a.shift) for a in roster.assignments}
+        self._hinted = {}
         for cell, var in self.x.items():
-            if self.is_free(cell[1]):
+            if not isinstance(var, int):
                 self.model.add_hint(var, cell in chosen)
+                self._hinted[var.index] = int(cell in chosen)
+
+    def moved(self, values) -> bool:
+        """Does an assignment differ from the hinted roster on a cell?
+        Fix-and-optimize skips rebuilding and re-pricing the roster (most
+        steps find nothing better) when it does not."""
+        return any(values[i] != v for i, v in self._hinted.items())
 
     def roster(self, solver: cp_model.CpSolver) -> Roster:
         return self.roster_from(solver.response_proto.solution)
@@ -161,7 +179,8 @@ class Variables:
         assignments = [
             Assignment(o, d, s, values[load[o, d, s].index]
                        if (o, d, s) in load else 0)
-            for (o, d, s), x in self.x.items() if values[x.index]
+            for (o, d, s), x in self.x.items()
+            if (x if isinstance(x, int) else values[x.index])
         ]
         if self.others is not None:
             mine = set(self.operators)
