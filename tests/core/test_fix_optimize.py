@@ -164,3 +164,20 @@ def test_improvement_never_worsens_and_repeats_with_a_work_limit():
     first, second = run(), run()
     assert first[1] <= first[0]
     assert first == second
+
+
+def test_improvement_stops_after_patience_idle_steps():
+    """Small problems stall: the search hands over to CP-SAT after
+    ``patience`` steps in a row without a gain, long before its deadline."""
+    p = curtois(1)
+    search = FixAndOptimize(p, construct(p), seed=1, deterministic=True)
+    assert search.repair(time.monotonic() + 60)
+    gains: list[int] = []
+    started = time.monotonic()
+    search.improve(time.monotonic() + 120,
+                   lambda r, obj: gains.append(search.steps),
+                   patience=6)
+    assert time.monotonic() - started < 100
+    assert search.steps - (gains[-1] if gains else 0) == 6
+    assert check(search.roster) == []
+    assert search.objective == search.roster.objective()

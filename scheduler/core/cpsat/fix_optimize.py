@@ -89,7 +89,7 @@ class FixAndOptimize:
     def replan(self, ops: list[int], effort: float = STEP_EFFORT,
                force: bool = False, days: range | None = None,
                soft_totals: bool = False, workers: int | None = None,
-               ) -> bool:
+               until: float | None = None) -> bool:
         """Re-plan ``ops`` with the rest fixed; True if the roster moved.
 
         With ``days``, only those days of ``ops`` are free: their other
@@ -124,6 +124,10 @@ class FixAndOptimize:
         # A wall-clock guard only; deterministic runs must never reach it
         # (a loaded machine would otherwise change the roster).
         prm.max_time_in_seconds = (100 if self.deterministic else 10) * effort
+        if until is not None and not self.deterministic:
+            # The improvement phase's deadline binds its last step too.
+            prm.max_time_in_seconds = min(prm.max_time_in_seconds, max(
+                0.05, until - time.monotonic()))
         # Measured on Curtois instances: the full LP proves one-operator
         # models optimal in about 0.1 s; the default level often needs 5 s.
         prm.linearization_level = 2
@@ -157,7 +161,13 @@ class FixAndOptimize:
     def _day_share(self) -> float:
         """Chance of the all-operator window next: in proportion to what
         each kind has gained lately (adaptive large-neighbourhood search),
-        never below ``MIN_SHARE`` so a kind that stalled is retried."""
+        never below ``MIN_SHARE`` so a kind that stalled is retried.
+
+        Not with load: flows tie each day to the rest of its week, so a
+        window of every operator is the whole model (the sample centre:
+        5 s a step)."""
+        if any(self.p.load):
+            return 0.0
         days, ops = self.rate["days"], self.rate["operators"]
         if days + ops <= 0:
             return 0.5
@@ -281,13 +291,14 @@ class FixAndOptimize:
             if patience is not None and idle >= patience:
                 break
             before, work = self.objective, self.work
-            days_first = self.rng.random() < self._day_share()
+            share = self._day_share()
+            days_first = share > 0 and self.rng.random() < share
             if days_first:
                 # Every operator over a few days: cover is mended by
                 # whoever can best take the shift.
                 start = self.rng.randrange(horizon - self.span + 1)
-                moved = self.replan(ops, days=range(start,
-                                                    start + self.span))
+                moved = self.replan(ops, days=range(start, start + self.span),
+                                    until=deadline)
                 self.span = _adapt(self.span, self.quick, self.proven,
                                    max(2, horizon // 2))
             else:
@@ -298,7 +309,7 @@ class FixAndOptimize:
                 if horizon > 2 * WINDOW_DAYS:
                     start = self.rng.randrange(horizon - WINDOW_DAYS + 1)
                     days = range(start, start + WINDOW_DAYS)
-                moved = self.replan(sorted(group), days=days)
+                moved = self.replan(sorted(group), days=days, until=deadline)
                 self.size = _adapt(self.size, self.quick, self.proven,
                                    self._max_size())
             gain = (before - self.objective) / max(self.work - work, 0.01)
