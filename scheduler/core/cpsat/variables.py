@@ -84,7 +84,8 @@ class Variables:
             for d in range(p.num_days):
                 shifts = self.cells.get((o, d), [])
                 if not self.is_free(d) or not shifts:
-                    self.works[o, d] = len(shifts)
+                    # (A broken roster may hold two shifts on one day.)
+                    self.works[o, d] = min(1, len(shifts))
                     continue
                 w = model.new_bool_var(f"w{o}_{d}")
                 model.add(total(self.x[o, d, s] for s in shifts) == w)
@@ -94,8 +95,9 @@ class Variables:
             if self.is_free(d):
                 self.group[d, s].append(o)
         self._load: dict[Cell, cp_model.IntVar] | None = None
-        self._hinted: dict[int, int] = {}
         self._flow: dict[Cell, cp_model.IntVar] | None = None
+        # Variable index -> hinted value (``warmstart``), for ``moved``.
+        self._hinted: dict[int, int] = {}
 
     def is_free(self, d: int) -> bool:
         return self.days is None or d in self.days
