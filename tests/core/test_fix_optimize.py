@@ -38,7 +38,7 @@ def curtois(n: int) -> ProblemData:
 def _solve(cpm: CPModel) -> tuple[int, Roster]:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = 5.0
+    solver.parameters.max_deterministic_time = 30.0
     code = solver.solve(cpm.model)
     assert code == cp_model.OPTIMAL
     values = solver.response_proto.solution
