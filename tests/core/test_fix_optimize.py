@@ -99,12 +99,19 @@ def test_window_sub_model_prices_the_whole_roster(
 ) -> None:
     """With ``days``, the chosen operators' other days are constants: the
     window model must still price the whole roster exactly, keep every
-    rule across the window's edges, and leave the other days alone."""
+    rule across the window's edges, and leave the other days alone. A
+    window may be one stretch of days or scattered days (the search frees
+    blocks around the costliest days)."""
     p = p.model_copy(update={"load": ()})
     base, ops = _base_and_ops(p, data)
-    start = data.draw(st.integers(0, p.num_days - 1), label="start")
-    stop = data.draw(st.integers(start + 1, p.num_days), label="stop")
-    days = range(start, stop)
+    days: range | frozenset[int]
+    if data.draw(st.booleans(), label="scattered"):
+        days = data.draw(st.frozensets(st.integers(0, p.num_days - 1),
+                                       min_size=1), label="days")
+    else:
+        start = data.draw(st.integers(0, p.num_days - 1), label="start")
+        stop = data.draw(st.integers(start + 1, p.num_days), label="stop")
+        days = range(start, stop)
     chosen = {(a.operator, a.day, a.shift) for a in base.assignments}
     pinned = CPModel(p, operators=ops, others=base, days=days)
     for (o, d, s), var in pinned.variables.x.items():

@@ -7,7 +7,7 @@ off with assumption literals and name the ones that clash.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ortools.sat.python import cp_model
 
@@ -75,13 +75,16 @@ class Constraints:
         by_first: dict[tuple[int, int, Rule], list[int]] = {}
         for (a, b, gap), rule in limits.succession_conflicts(p).items():
             by_first.setdefault((a, gap, rule), []).append(b)
+        # First days of the pairs that touch a free day (all, without a
+        # window; a window may be several stretches of days).
+        near: dict[int, Iterable[int]] = {}
+        for _, gap, _ in by_first:
+            near[gap] = range(p.num_days - gap) if v.days is None else \
+                sorted({d for t in v.days for d in (t - gap, t)
+                        if 0 <= d < p.num_days - gap})
         for o in v.operators:
             for (a, gap, rule), seconds in by_first.items():
-                days = range(p.num_days - gap)
-                if v.days is not None:  # pairs touching the window only
-                    days = range(max(0, v.days.start - gap),
-                                 min(p.num_days - gap, v.days.stop))
-                for d in days:
+                for d in near[gap]:
                     first = v.x.get((o, d, a))
                     if first is None or not (v.is_free(d)
                                              or v.is_free(d + gap)):

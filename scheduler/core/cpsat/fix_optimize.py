@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from ortools.sat.python import cp_model
 
@@ -38,7 +38,11 @@ from .model import CPModel
 STEP_EFFORT = 1.0
 #: Weight of the latest step in each neighbourhood kind's smoothed gain.
 RATE_MEMORY = 0.2
-#: Least chance of either neighbourhood kind being drawn.
+#: Neighbourhood kinds: every operator over a window of days; every
+#: operator over blocks of days around the costliest; a group of operators
+#: over the horizon.
+KINDS = ("days", "holes", "operators")
+#: Least share of a neighbourhood kind in the draw.
 MIN_SHARE = 0.15
 #: Most operators re-planned together.
 MAX_GROUP = 12
@@ -77,17 +81,18 @@ class FixAndOptimize:
         self.rng = random.Random(seed)
         self.size = 2  # operators per neighbourhood, adapted as we go
         self.span = 7  # days per all-operator window, adapted too
+        self.spread = 6  # days freed around the costliest days, adapted
         self.quick = self.proven = False
         # Objective gained per deterministic second, smoothed, by each
         # neighbourhood kind: the adaptive choice between them.
-        self.rate = {"days": 0.0, "operators": 0.0}
+        self.rate = dict.fromkeys(KINDS, 0.0)
         self.work = 0.0  # deterministic seconds spent
         self.steps = 0
         self.improvements = 0
         self.largest = 0  # most variables in one sub-model
 
     def replan(self, ops: list[int], effort: float = STEP_EFFORT,
-               force: bool = False, days: range | None = None,
+               force: bool = False, days: Collection[int] | None = None,
                soft_totals: bool = False, workers: int | None = None,
                until: float | None = None) -> bool:
         """Re-plan ``ops`` with the rest fixed; True if the roster moved.
@@ -158,20 +163,41 @@ class FixAndOptimize:
         self.roster, self.objective = roster, objective
         return True
 
-    def _day_share(self) -> float:
-        """Chance of the all-operator window next: in proportion to what
-        each kind has gained lately (adaptive large-neighbourhood search),
-        never below ``MIN_SHARE`` so a kind that stalled is retried.
+    def _draw_kind(self) -> str:
+        """The next neighbourhood kind: each in proportion to what it has
+        gained lately per deterministic second (adaptive large-neighbourhood
+        search), none below ``MIN_SHARE`` so a kind that stalled is retried.
 
-        Not with load: flows tie each day to the rest of its week, so a
-        window of every operator is the whole model (the sample centre:
-        5 s a step)."""
+        With load only operator groups, and no random number drawn: flows
+        tie each day to the rest of its week, so a window of every operator
+        is the whole model (the sample centre: 5 s a step)."""
         if any(self.p.load):
-            return 0.0
-        days, ops = self.rate["days"], self.rate["operators"]
-        if days + ops <= 0:
-            return 0.5
-        return min(1 - MIN_SHARE, max(MIN_SHARE, days / (days + ops)))
+            return "operators"
+        total = sum(self.rate.values())
+        shares = [max(MIN_SHARE, r / total) if total > 0 else 1.0
+                  for r in self.rate.values()]
+        pick = self.rng.random() * sum(shares)
+        for kind, share in zip(self.rate, shares):
+            pick -= share
+            if pick < 0:
+                return kind
+        return KINDS[-1]
+
+    def _costly_days(self) -> frozenset[int]:
+        """About ``spread`` days in blocks of three around days drawn in
+        proportion to their cover cost: cover holes mostly sit on days
+        few can work (weekends, under a cap on weekends worked), and
+        moving work between two such days far apart needs both free at
+        once, which no contiguous window of a short span holds."""
+        horizon = self.p.num_days
+        cost = self.roster.cover_cost_by_day()
+        chosen: set[int] = set()
+        while len(chosen) < min(self.spread, horizon):
+            weights = [0 if d in chosen else c + 1
+                       for d, c in enumerate(cost)]
+            d = self.rng.choices(range(horizon), weights)[0]
+            chosen.update(range(max(0, d - 1), min(horizon, d + 2)))
+        return frozenset(chosen)
 
     def _max_size(self) -> int:
         """Groups stay well short of the whole team: beyond that the
@@ -279,9 +305,10 @@ class FixAndOptimize:
         stop, ``work_limit`` deterministic seconds (reproducible) or, with
         ``patience``, that many steps in a row without a gain.
 
-        Two kinds of neighbourhood, drawn adaptively: every operator over
-        a window of days, and a group of operators over the horizon (on
-        long horizons, over a window of four weeks)."""
+        Three kinds of neighbourhood, drawn adaptively (``KINDS``): every
+        operator over a window of days, every operator over blocks of days
+        around the costliest, and a group of operators over the horizon
+        (on long horizons, over a window of four weeks)."""
         ops = list(range(len(self.p.operators)))
         horizon = self.p.num_days
         idle = 0
@@ -291,9 +318,8 @@ class FixAndOptimize:
             if patience is not None and idle >= patience:
                 break
             before, work = self.objective, self.work
-            share = self._day_share()
-            days_first = share > 0 and self.rng.random() < share
-            if days_first:
+            kind = self._draw_kind()
+            if kind == "days":
                 # Every operator over a few days: cover is mended by
                 # whoever can best take the shift.
                 start = self.rng.randrange(horizon - self.span + 1)
@@ -301,6 +327,11 @@ class FixAndOptimize:
                                     until=deadline)
                 self.span = _adapt(self.span, self.quick, self.proven,
                                    max(2, horizon // 2))
+            elif kind == "holes":
+                moved = self.replan(ops, days=self._costly_days(),
+                                    until=deadline)
+                self.spread = _adapt(self.spread, self.quick, self.proven,
+                                     max(3, horizon // 2))
             else:
                 # Some operators over the horizon (on long ones, a window):
                 # whole schedules are reshaped.
@@ -313,7 +344,6 @@ class FixAndOptimize:
                 self.size = _adapt(self.size, self.quick, self.proven,
                                    self._max_size())
             gain = (before - self.objective) / max(self.work - work, 0.01)
-            kind = "days" if days_first else "operators"
             self.rate[kind] = (1 - RATE_MEMORY) * self.rate[kind] + \
                 RATE_MEMORY * gain
             if moved and self.objective < before:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -53,7 +53,7 @@ class CPModel:
                  guard: Guard | None = None, objective: bool = True,
                  model: cp_model.CpModel | None = None,
                  others: Roster | None = None,
-                 days: range | None = None) -> None:
+                 days: Collection[int] | None = None) -> None:
         self.data = data
         self.model = model if model is not None else cp_model.CpModel()
         self.variables = Variables(self.model, data, operators, others, days)

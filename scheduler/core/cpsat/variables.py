@@ -10,6 +10,7 @@ caps and fairness see who carries it, and per interval and shift group
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from ortools.sat.python import cp_model
 
@@ -30,7 +31,7 @@ class Variables:
     def __init__(self, model: cp_model.CpModel, data: ProblemData,
                  operators: list[int] | None = None,
                  others: Roster | None = None,
-                 days: range | None = None) -> None:
+                 days: Collection[int] | None = None) -> None:
         self.model = model
         self.data = data
         self.operators = (list(range(len(data.operators)))
