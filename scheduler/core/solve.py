@@ -31,6 +31,10 @@ LARGE_MODEL = 400_000
 #: CP-SAT then proves the optimum; larger ones keep improving for most of
 #: their share.
 FO_PATIENCE = 25
+#: Fix-and-optimize steps searched side by side (one worker each): the
+#: machines this is measured on have two cores. Set from the workers asked
+#: for, never from the machine, so a seed gives the same roster anywhere.
+FO_LANES = 2
 #: Most of the limit the repair of a greedy roster may take.
 REPAIR_SHARE = 0.5
 
@@ -187,6 +191,7 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     if hint is None and params.construct_hint:
         hint = construct(problem, agg.targets)
     large = model_cells(problem) > LARGE_MODEL
+    lanes = min(FO_LANES, params.workers)
     search: FixAndOptimize | None = None
     if hint is not None:
         search = FixAndOptimize(problem, hint, params.seed,
@@ -198,7 +203,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
                      else REPAIR_SHARE)
             search.repair(started + share * params.time_limit,
                           work_limit=(share * params.time_limit
-                                      if params.deterministic else None))
+                                      if params.deterministic else None),
+                          lanes=1 if params.deterministic else lanes)
         if search.broken():
             search = None  # CP-SAT repairs what is left from the hint
         else:
@@ -212,7 +218,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
             lambda _, obj: callback.on_roster(obj), stopped,
             work_limit=(fo_share * params.time_limit
                         if params.deterministic else None),
-            patience=None if large else FO_PATIENCE)
+            patience=None if large else FO_PATIENCE,
+            lanes=lanes)
         hint = search.roster
     if large:
         return _result_from_search(search, agg.bound, started, callback,

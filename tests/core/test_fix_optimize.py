@@ -151,7 +151,36 @@ def test_repair_makes_a_greedy_curtois_roster_legal(path):
     assert search.objective == search.roster.objective()
 
 
-def test_improvement_never_worsens_and_repeats_with_a_work_limit():
+@SETTINGS
+@given(p=problems(with_fixed=False), data=st.data())
+def test_steps_searched_side_by_side_merge_into_a_legal_roster(
+    p: ProblemData, data: st.DataObject
+) -> None:
+    """Two neighbourhoods searched from the same roster: the first is
+    taken, the second merged into it. Whatever the two re-plan (the same
+    operators on other days may break a horizon total together), the
+    result is legal, prices itself and is no worse."""
+    p = p.model_copy(update={"load": ()})
+    base, _ = _base_and_ops(p, data)
+    search = FixAndOptimize(p, base, seed=0, deterministic=True)
+    steps = []
+    for lane in ("first", "second"):
+        ops = sorted(data.draw(st.sets(st.sampled_from(range(len(
+            p.operators))), min_size=1), label=f"{lane} operators"))
+        days = data.draw(st.none() | st.frozensets(
+            st.integers(0, p.num_days - 1), min_size=1), label=f"{lane} days")
+        steps.append(search._prepare(ops, days, kind="operators"))
+    for step in steps:
+        search._solve(step, 5.0, 1)
+    for step in steps:
+        search._take(step)
+    assert check(search.roster) == []
+    assert search.objective == search.roster.objective()
+    assert search.objective <= base.objective()
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_improvement_never_worsens_and_repeats_with_a_work_limit(lanes):
     p = curtois(2)
 
     def run() -> tuple[int, int, list]:
@@ -163,6 +192,7 @@ def test_improvement_never_worsens_and_repeats_with_a_work_limit():
             time.monotonic() + 120,
             lambda r, obj: seen.append(obj),
             work_limit=3.0,
+            lanes=lanes,
         )
         assert seen == sorted(seen, reverse=True)
         assert check(search.roster) == []

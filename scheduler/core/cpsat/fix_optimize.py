@@ -24,14 +24,23 @@ interleaved search); with a fixed seed the whole search is reproducible.
 from __future__ import annotations
 
 import random
+import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import (
+    ALL_COMPLETED,
+    FIRST_COMPLETED,
+    Future,
+    ThreadPoolExecutor,
+    wait,
+)
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from ..checker import check
 from ..problem import ProblemData
-from ..solution import Roster
+from ..solution import Assignment, Roster
 from .model import CPModel
 
 #: Deterministic seconds one sub-model may use.
@@ -44,6 +53,11 @@ RATE_MEMORY = 0.2
 KINDS = ("days", "holes", "operators")
 #: Least share of a neighbourhood kind in the draw.
 MIN_SHARE = 0.15
+#: Days between two neighbourhoods searched side by side, so that the
+#: second's result merges into the first's (runs cross a narrower gap).
+MERGE_MARGIN = 3
+#: Draws for a neighbourhood apart from those being searched.
+DRAWS = 10
 #: Most operators re-planned together.
 MAX_GROUP = 12
 #: Above this many cells a repair stops at the first legal schedule.
@@ -69,6 +83,33 @@ SOFT_ROUNDS = 2
 SUB_WORKERS = 2
 
 
+@dataclass
+class _Step:
+    """One neighbourhood: its sub-model, then what its search found."""
+
+    kind: str
+    ops: list[int]
+    days: Collection[int] | None
+    cpm: CPModel
+    seed: int
+    free: int  # free cells
+    soft: bool  # horizon minima softened (repair)
+    start: int  # objective of the roster it starts from
+    code: int = cp_model.UNKNOWN
+    work: float = 0.0
+    values: Sequence[int] = ()
+    quick: bool = False
+    proven: bool = False
+
+    def __post_init__(self) -> None:
+        self.op_set = frozenset(self.ops)
+
+    def region(self, a: Assignment) -> bool:
+        """Is the cell of ``a`` one this step re-planned?"""
+        return a.operator in self.op_set and (self.days is None
+                                              or a.day in self.days)
+
+
 class FixAndOptimize:
     def __init__(self, p: ProblemData, roster: Roster, seed: int = 0,
                  workers: int = SUB_WORKERS,
@@ -82,7 +123,6 @@ class FixAndOptimize:
         self.size = 2  # operators per neighbourhood, adapted as we go
         self.span = 7  # days per all-operator window, adapted too
         self.spread = 6  # days freed around the costliest days, adapted
-        self.quick = self.proven = False
         # Objective gained per deterministic second, smoothed, by each
         # neighbourhood kind: the adaptive choice between them.
         self.rate = dict.fromkeys(KINDS, 0.0)
@@ -102,6 +142,26 @@ class FixAndOptimize:
         horizon totals across the window's edges hold). ``force`` takes
         any legal result (repair); otherwise the new roster is kept only if
         its objective is no worse."""
+        step = self._prepare(ops, days, soft_totals)
+        self._solve(step, effort, workers or (self.workers if force else 1),
+                    force, until)
+        self._record(step)
+        found = self._result(step, force)
+        if found is None:
+            return False
+        objective = found.objective()
+        if not force and objective > self.objective:
+            return False
+        if objective < self.objective and not force:
+            self.improvements += 1
+        self.roster, self.objective = found, objective
+        return True
+
+    def _prepare(self, ops: list[int], days: Collection[int] | None,
+                 soft_totals: bool = False, kind: str = "") -> _Step:
+        """The sub-model of ``ops`` (over ``days``) against the roster,
+        and the seed of its search (drawn here, so steps solved side by
+        side draw in a fixed order)."""
         # Load flows tie a window's days to the rest of the week, so with
         # load the whole horizon is built and the outside cells fixed.
         window = days if not any(self.p.load) else None
@@ -117,14 +177,21 @@ class FixAndOptimize:
         if soft_totals:
             _soften_min_totals(cpm)
         self.largest = max(self.largest, free)
+        return _Step(kind, ops, days, cpm, self.rng.randrange(1 << 30),
+                     free, soft_totals, self.objective)
+
+    def _solve(self, step: _Step, effort: float, workers: int,
+               force: bool = False, until: float | None = None) -> None:
+        """Search the step's sub-model (thread-safe: touches only the
+        step; CP-SAT releases the interpreter while it searches)."""
         solver = cp_model.CpSolver()
         prm = solver.parameters
         # Improvement steps: one worker (measured better than two on
         # Curtois 5 and 11, whose groups then grow larger); repairs: more.
-        prm.num_workers = workers or (self.workers if force else 1)
+        prm.num_workers = workers
         if self.deterministic and prm.num_workers > 1:
             prm.interleave_search = True
-        prm.random_seed = self.rng.randrange(1 << 30)
+        prm.random_seed = step.seed
         prm.max_deterministic_time = effort
         # A wall-clock guard only; deterministic runs must never reach it
         # (a loaded machine would otherwise change the roster).
@@ -136,32 +203,32 @@ class FixAndOptimize:
         # Measured on Curtois instances: the full LP proves one-operator
         # models optimal in about 0.1 s; the default level often needs 5 s.
         prm.linearization_level = 2
-        if force and free > LONG_REPAIR and not soft_totals:
+        if force and step.free > LONG_REPAIR and not step.soft:
             # A year of one operator's shifts takes CP-SAT 30 s or more
             # to optimise (Curtois Instance 24) but about 3 s to make legal;
             # the improvement phase then works on the legal roster.
             prm.stop_after_first_solution = True
-        code = solver.solve(cpm.model)
-        self.work += solver.deterministic_time
-        self.steps += 1
+        step.code = solver.solve(step.cpm.model)
+        step.work = solver.deterministic_time
+        step.values = list(solver.response_proto.solution)
         # Whether the step searched its neighbourhood exhaustively and
         # quickly: improve() grows its neighbourhoods while they are.
-        self.quick = (code == cp_model.OPTIMAL
-                      and solver.deterministic_time < effort / 4)
-        self.proven = code == cp_model.OPTIMAL
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return False
-        if not force and not cpm.variables.moved(
-                solver.response_proto.solution):
-            return False
-        roster = cpm.variables.roster(solver)
-        objective = roster.objective()
-        if not force and objective > self.objective:
-            return False
-        if objective < self.objective and not force:
-            self.improvements += 1
-        self.roster, self.objective = roster, objective
-        return True
+        step.proven = step.code == cp_model.OPTIMAL
+        step.quick = step.proven and step.work < effort / 4
+
+    def _record(self, step: _Step) -> None:
+        self.work += step.work
+        self.steps += 1
+
+    def _result(self, step: _Step, force: bool = False) -> Roster | None:
+        """The step's roster; None when it found none or (improvement) the
+        roster it found is the one it started from: most steps find
+        nothing better, and re-pricing costs time."""
+        if step.code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        if not force and not step.cpm.variables.moved(step.values):
+            return None
+        return step.cpm.variables.roster_from(step.values)
 
     def _draw_kind(self) -> str:
         """The next neighbourhood kind: each in proportion to what it has
@@ -214,8 +281,8 @@ class FixAndOptimize:
                 days.setdefault(index[v.operator], []).append(v.day)
         return dict(sorted(days.items()))
 
-    def repair(self, deadline: float,
-               work_limit: float | None = None) -> bool:
+    def repair(self, deadline: float, work_limit: float | None = None,
+               lanes: int = 1) -> bool:
         """Re-plan each rule-breaking operator alone; True if all legal.
 
         A first pass softens each horizon minimum on minutes into a heavy
@@ -227,6 +294,12 @@ class FixAndOptimize:
         breaking a rule after that get the hard rules, two workers and ten
         times the budget. With ``work_limit`` (deterministic runs) the
         budget is that many deterministic seconds, not the wall clock.
+
+        ``lanes`` operators are repaired side by side in the first pass
+        (one worker each): an operator's rules concern their own schedule
+        alone, so each result merges into the roster as it is by then and
+        stays legal. The order results arrive in depends on the machine,
+        so deterministic runs keep one lane.
         """
 
         def out_of_time() -> bool:
@@ -235,15 +308,8 @@ class FixAndOptimize:
             return time.monotonic() >= deadline
 
         for _ in range(SOFT_ROUNDS):
-            for o, where in self.broken().items():
-                for days in self._repair_windows(o, where):
-                    if out_of_time():
-                        return False
-                    if days is not None and self._total_met(o) and not any(
-                            d in days for d in where if d is not None):
-                        continue
-                    self.replan([o], REPAIR_EFFORT, force=True, days=days,
-                                soft_totals=True, workers=1)
+            if not self._soft_round(out_of_time, lanes):
+                return False
         for o, where in self.broken().items():
             if out_of_time():
                 return False
@@ -253,6 +319,48 @@ class FixAndOptimize:
                         [o], effort=10 * STEP_EFFORT, force=True)):
                 return False
         return not check(self.roster)
+
+    def _soft_round(self, out_of_time: Callable[[], bool],
+                    lanes: int) -> bool:
+        """One pass of the softened repair over the operators breaking a
+        rule, ``lanes`` at a time; False when time ran out."""
+        queue = list(self.broken().items())
+        lock = threading.Lock()
+        late = False
+
+        def work() -> None:
+            nonlocal late
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    o, where = queue.pop(0)
+                for days in self._repair_windows(o, where):
+                    if out_of_time():
+                        late = True
+                        return
+                    if days is not None and self._total_met(o) and not any(
+                            d in days for d in where if d is not None):
+                        continue
+                    step = self._prepare([o], days, soft_totals=True)
+                    self._solve(step, REPAIR_EFFORT, 1, force=True)
+                    with lock:
+                        self._record(step)
+                        found = self._result(step, force=True)
+                        if found is not None:
+                            self.roster = _merged(self.roster, found,
+                                                  step.region)
+
+        if lanes > 1:
+            threads = [threading.Thread(target=work) for _ in range(lanes)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        else:
+            work()
+        self.objective = self.roster.objective()
+        return not late
 
     def _repair_windows(self, o: int, where: list[int | None],
                         ) -> list[range | None]:
@@ -300,7 +408,7 @@ class FixAndOptimize:
                 on_improve: Callable[[Roster, int], None] = lambda r, o: None,
                 should_stop: Callable[[], bool] = lambda: False,
                 work_limit: float | None = None,
-                patience: int | None = None) -> Roster:
+                patience: int | None = None, lanes: int = 1) -> Roster:
         """Re-plan neighbourhoods until ``deadline`` (time.monotonic), a
         stop, ``work_limit`` deterministic seconds (reproducible) or, with
         ``patience``, that many steps in a row without a gain.
@@ -308,50 +416,154 @@ class FixAndOptimize:
         Three kinds of neighbourhood, drawn adaptively (``KINDS``): every
         operator over a window of days, every operator over blocks of days
         around the costliest, and a group of operators over the horizon
-        (on long horizons, over a window of four weeks)."""
+        (on long horizons, over a window of four weeks).
+
+        ``lanes`` neighbourhoods are searched side by side, one worker
+        each (a step is one CP-SAT worker, so a single lane leaves the
+        other cores idle). A step that started from an older roster than
+        the current one is merged into it: its cells replace theirs when
+        the merged roster passes the checker and costs less. Deterministic
+        runs wait for every lane and take the steps in the order drawn;
+        others take each step as it ends (steps differ tenfold in time)."""
         ops = list(range(len(self.p.operators)))
-        horizon = self.p.num_days
         idle = 0
-        while time.monotonic() < deadline - 0.2 and not should_stop():
-            if work_limit is not None and self.work >= work_limit:
-                break
-            if patience is not None and idle >= patience:
-                break
-            before, work = self.objective, self.work
-            kind = self._draw_kind()
-            if kind == "days":
-                # Every operator over a few days: cover is mended by
-                # whoever can best take the shift.
-                start = self.rng.randrange(horizon - self.span + 1)
-                moved = self.replan(ops, days=range(start, start + self.span),
-                                    until=deadline)
-                self.span = _adapt(self.span, self.quick, self.proven,
-                                   max(2, horizon // 2))
-            elif kind == "holes":
-                moved = self.replan(ops, days=self._costly_days(),
-                                    until=deadline)
-                self.spread = _adapt(self.spread, self.quick, self.proven,
-                                     max(3, horizon // 2))
-            else:
-                # Some operators over the horizon (on long ones, a window):
-                # whole schedules are reshaped.
-                group = self.rng.sample(ops, min(self.size, len(ops)))
-                days = None
-                if horizon > 2 * WINDOW_DAYS:
-                    start = self.rng.randrange(horizon - WINDOW_DAYS + 1)
-                    days = range(start, start + WINDOW_DAYS)
-                moved = self.replan(sorted(group), days=days, until=deadline)
-                self.size = _adapt(self.size, self.quick, self.proven,
-                                   self._max_size())
-            gain = (before - self.objective) / max(self.work - work, 0.01)
-            self.rate[kind] = (1 - RATE_MEMORY) * self.rate[kind] + \
-                RATE_MEMORY * gain
-            if moved and self.objective < before:
-                on_improve(self.roster, self.objective)
-                idle = 0
-            else:
-                idle += 1
+        pool = ThreadPoolExecutor(lanes)
+        pending: list[tuple[Future[None], _Step]] = []
+
+        def done() -> bool:
+            return (time.monotonic() >= deadline - 0.2 or should_stop()
+                    or (work_limit is not None and self.work >= work_limit)
+                    or (patience is not None and idle >= patience))
+
+        try:
+            while True:
+                while not done() and len(pending) < lanes:
+                    step = self._draw_step(ops, [s for _, s in pending])
+                    pending.append((pool.submit(
+                        self._solve, step, STEP_EFFORT, 1, until=deadline),
+                        step))
+                if not pending:
+                    break
+                wait([f for f, _ in pending],
+                     return_when=ALL_COMPLETED if self.deterministic
+                     or done() else FIRST_COMPLETED)
+                for future, step in [e for e in pending if e[0].done()]:
+                    pending.remove((future, step))
+                    future.result()
+                    before = self.objective
+                    self._take(step)
+                    if self.objective < before:
+                        on_improve(self.roster, self.objective)
+                        idle = 0
+                    else:
+                        idle += 1
+        finally:
+            pool.shutdown(cancel_futures=True)
         return self.roster
+
+    def _merge(self, found: Roster, step: _Step) -> Roster | None:
+        """The roster with the step's cells taken from ``found``, less
+        those of operators it would leave breaking a rule: two steps
+        searched side by side may each move shifts of one operator, and
+        together break a horizon total. An operator's rules concern their
+        own schedule alone, so keeping the roster's cells of those
+        operators makes the merge legal (checked all the same)."""
+        merged = _merged(self.roster, found, step.region)
+        breaches = check(merged)
+        if not breaches:
+            return merged
+        if any(v.operator is None for v in breaches):
+            return None
+        index = self.p.operator_index
+        bad = {index[v.operator] for v in breaches
+               if v.operator is not None}
+        merged = _merged(self.roster, found, lambda a: a.operator not in bad
+                         and step.region(a))
+        return None if check(merged) else merged
+
+    def _draw_step(self, ops: list[int], busy: list[_Step]) -> _Step:
+        """The next neighbourhood, apart from those being searched: up to
+        ``DRAWS`` draws for one whose cells lie ``MERGE_MARGIN`` days or
+        more from theirs, so its result merges into theirs."""
+        for _ in range(DRAWS):
+            kind, group, days = self._draw_region(ops)
+            if not any(_overlap(group, days, s.op_set, s.days)
+                       for s in busy):
+                break
+        return self._prepare(group, days, kind=kind)
+
+    def _draw_region(self, ops: list[int],
+                     ) -> tuple[str, list[int], Collection[int] | None]:
+        horizon = self.p.num_days
+        kind = self._draw_kind()
+        if kind == "days":
+            # Every operator over a few days: cover is mended by whoever
+            # can best take the shift.
+            start = self.rng.randrange(horizon - self.span + 1)
+            return kind, ops, range(start, start + self.span)
+        if kind == "holes":
+            return kind, ops, self._costly_days()
+        # Some operators over the horizon (on long ones, a window): whole
+        # schedules are reshaped.
+        group = self.rng.sample(ops, min(self.size, len(ops)))
+        days = None
+        if horizon > 2 * WINDOW_DAYS:
+            start = self.rng.randrange(horizon - WINDOW_DAYS + 1)
+            days = range(start, start + WINDOW_DAYS)
+        return kind, sorted(group), days
+
+    def _take(self, step: _Step) -> None:
+        """Keep what a step found if no worse than the roster it started
+        from; on a roster that has moved on since, merge it in only where
+        the merged roster is legal and cheaper. The step's kind learns its
+        rate (gain per deterministic second) and size from it."""
+        self._record(step)
+        horizon = self.p.num_days
+        if step.kind == "days":
+            self.span = _adapt(self.span, step.quick, step.proven,
+                               max(2, horizon // 2))
+        elif step.kind == "holes":
+            self.spread = _adapt(self.spread, step.quick, step.proven,
+                                 max(3, horizon // 2))
+        else:
+            self.size = _adapt(self.size, step.quick, step.proven,
+                               self._max_size())
+        before = self.objective
+        found = self._result(step)
+        objective = found.objective() if found is not None else before
+        if found is None:
+            pass
+        elif self.roster is step.cpm.variables.others:
+            if objective <= before:
+                self.roster, self.objective = found, objective
+        elif objective < step.start and not any(self.p.load):
+            # (With load the flows of two sub-models do not combine.)
+            merged = self._merge(found, step)
+            if merged is not None and (cost := merged.objective()) < before:
+                self.roster, self.objective = merged, cost
+        if self.objective < before:
+            self.improvements += 1
+        self.rate[step.kind] = (1 - RATE_MEMORY) * self.rate[step.kind] + \
+            RATE_MEMORY * (before - self.objective) / max(step.work, 0.01)
+
+def _merged(roster: Roster, found: Roster,
+            region: Callable[[Assignment], bool]) -> Roster:
+    """``roster`` with its cells in ``region`` taken from ``found``."""
+    return Roster(roster.problem, [
+        a for a in roster.assignments if not region(a)
+    ] + [a for a in found.assignments if region(a)])
+
+
+def _overlap(ops: Collection[int], days: Collection[int] | None,
+             other_ops: Collection[int],
+             other_days: Collection[int] | None) -> bool:
+    """Do two neighbourhoods share an operator within ``MERGE_MARGIN``
+    days?"""
+    if not any(o in other_ops for o in ops):
+        return False
+    if days is None or other_days is None:
+        return True
+    return any(abs(d - e) < MERGE_MARGIN for d in days for e in other_days)
 
 
 def _adapt(size: int, quick: bool, proven: bool, most: int) -> int:
