@@ -133,12 +133,15 @@ def test_window_sub_model_prices_the_whole_roster(
     } == outside
 
 
+@pytest.mark.parametrize("lanes", [1, 2])
 @pytest.mark.parametrize(
     "path",
     [INSTANCES / "Instance1.txt", INSTANCES / "Instance5.txt"],
     ids=["Instance1", "Instance5"],
 )
-def test_repair_makes_a_greedy_curtois_roster_legal(path):
+def test_repair_makes_a_greedy_curtois_roster_legal(path, lanes):
+    """Two lanes repair two operators at once, each result merged into
+    the roster as it is by then."""
     p = read_curtois(path)
     greedy = construct(p)
     search = FixAndOptimize(p, greedy, seed=0)
@@ -146,7 +149,7 @@ def test_repair_makes_a_greedy_curtois_roster_legal(path):
     # minimum-run and minimum-minutes rules it breaks, so there is
     # something to repair.
     assert search.broken()
-    assert search.repair(time.monotonic() + 60)
+    assert search.repair(time.monotonic() + 60, lanes=lanes)
     assert check(search.roster) == []
     assert search.objective == search.roster.objective()
 

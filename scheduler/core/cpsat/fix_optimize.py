@@ -352,11 +352,9 @@ class FixAndOptimize:
                                                   step.region)
 
         if lanes > 1:
-            threads = [threading.Thread(target=work) for _ in range(lanes)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            with ThreadPoolExecutor(lanes) as pool:
+                for future in [pool.submit(work) for _ in range(lanes)]:
+                    future.result()  # (re-raises what a lane raised)
         else:
             work()
         self.objective = self.roster.objective()
