@@ -123,6 +123,7 @@ class FixAndOptimize:
         self.size = 2  # operators per neighbourhood, adapted as we go
         self.span = 7  # days per all-operator window, adapted too
         self.spread = 6  # days freed around the costliest days, adapted
+        self._cost: tuple[Roster | None, list[int]] = (None, [])
         # Objective gained per deterministic second, smoothed, by each
         # neighbourhood kind: the adaptive choice between them.
         self.rate = dict.fromkeys(KINDS, 0.0)
@@ -257,7 +258,10 @@ class FixAndOptimize:
         moving work between two such days far apart needs both free at
         once, which no contiguous window of a short span holds."""
         horizon = self.p.num_days
-        cost = self.roster.cover_cost_by_day()
+        if self._cost[0] is not self.roster:
+            # (Up to DRAWS draws per step price the same roster.)
+            self._cost = (self.roster, self.roster.cover_cost_by_day())
+        cost = self._cost[1]
         chosen: set[int] = set()
         while len(chosen) < min(self.spread, horizon):
             weights = [0 if d in chosen else c + 1
