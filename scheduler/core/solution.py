@@ -165,21 +165,24 @@ class Roster:
             result.append((max(0, c.required - n), max(0, n - c.required)))
         return result
 
-    def cover_cost_by_day(self) -> list[int]:
-        """Weighted under- and over-cover of each day (day-level cover and
-        interval demand): where the roster's cost sits, so the search can
-        free the days that hold it."""
+    def cover_cost_by_day(self) -> list[tuple[int, int]]:
+        """Weighted (under-cover, over-cover) of each day, day-level cover
+        and interval demand together: where the roster's cost sits, and
+        where it has work to spare, so the search can free both."""
         p = self.problem
         w = p.weights
-        cost = [0] * p.num_days
+        under = [0] * p.num_days
+        over = [0] * p.num_days
         for c, (u, o) in zip(p.day_cover, self.day_cover_counts()):
-            cost[c.day] += c.weight_under * u + c.weight_over * o
+            under[c.day] += c.weight_under * u
+            over[c.day] += c.weight_over * o
         if p.required:
             per = p.slots_per_day
             for t, (u, o) in enumerate(zip(self.understaffing(),
                                            self.overstaffing())):
-                cost[t // per] += w.understaffing * u + w.overstaffing * o
-        return cost
+                under[t // per] += w.understaffing * u
+                over[t // per] += w.overstaffing * o
+        return list(zip(under, over))
 
     # Objective ----------------------------------------------------------
 

@@ -154,8 +154,9 @@ def test_day_cover_with_weights() -> None:
     assert r.day_cover_counts() == [(1, 0), (0, 2), (1, 0), (0, 1)]
     # no night worked, no weekend in a Mon-Tue horizon
     assert nonzero(r) == terms(day_cover=100 + 14 + 30 + 3)
-    # The search frees the days the cover cost sits on.
-    assert r.cover_cost_by_day() == [100 + 14, 30 + 3]
+    # The search frees the days the cover cost sits on, and those with
+    # work to spare.
+    assert r.cover_cost_by_day() == [(100, 14), (30, 3)]
 
 
 def test_cover_cost_by_day_adds_interval_demand_to_its_day() -> None:
@@ -168,8 +169,8 @@ def test_cover_cost_by_day_adds_interval_demand_to_its_day() -> None:
     # o0's night (day 0, 22:00-06:00) staffs day 0 22..23 (over 2) and
     # day 1 00..05 (over 6); o1's early on day 0 (06..13) is over 8;
     # day 1 06:00-07:59 is short (2 x 100).
-    assert r.cover_cost_by_day() == [8 + 2, 6 + 200]
-    assert sum(r.cover_cost_by_day()) == (
+    assert r.cover_cost_by_day() == [(0, 8 + 2), (200, 6)]
+    assert sum(map(sum, r.cover_cost_by_day())) == (
         r.objective_terms()["understaffing"]
         + r.objective_terms()["overstaffing"])
 
