@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import make_problem
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
@@ -221,3 +222,16 @@ def test_improvement_stops_after_patience_idle_steps():
     assert search.steps - (gains[-1] if gains else 0) == 6
     assert check(search.roster) == []
     assert search.objective == search.roster.objective()
+
+
+def test_repair_of_rules_that_admit_no_roster_ends_early():
+    """An operator whose minimum total no schedule reaches stays broken
+    round after round: the repair stops once a round mends no one,
+    long before its budget, and leaves the proof to CP-SAT."""
+    p = make_problem(operator_overrides={
+        0: {"min_minutes_total": 8 * 24 * 60}})  # more than 7 days hold
+    search = FixAndOptimize(p, construct(p), seed=0, deterministic=True)
+    assert 0 in search.broken()
+    assert not search.repair(time.monotonic() + 600, work_limit=500.0)
+    assert search.work < 50
+    assert list(search.broken()) == [0]

@@ -302,8 +302,9 @@ class FixAndOptimize:
         operators, all broken, about 1 s each); a second round takes those
         still broken, whose neighbours have since moved. Operators still
         breaking a rule after that get the hard rules, two workers and ten
-        times the budget. With ``work_limit`` (deterministic runs) the
-        budget is that many deterministic seconds, not the wall clock.
+        times the budget; any still broken go round again while each
+        round leaves fewer broken. With ``work_limit`` (deterministic runs)
+        the budget is that many deterministic seconds, not the wall clock.
 
         ``lanes`` operators are repaired side by side in the first pass
         (one worker each): an operator's rules concern their own schedule
@@ -317,17 +318,22 @@ class FixAndOptimize:
                 return self.work >= work_limit
             return time.monotonic() >= deadline
 
-        for _ in range(SOFT_ROUNDS):
-            if not self._soft_round(out_of_time, lanes):
-                return False
-        for o, where in self.broken().items():
-            if out_of_time():
-                return False
-            if not self.replan([o], effort=10 * STEP_EFFORT, force=True,
-                               days=_around(where, self.p.num_days)) and (
-                    None in where or not self.replan(
-                        [o], effort=10 * STEP_EFFORT, force=True)):
-                return False
+        left = len(self.p.operators) + 1
+        while 0 < (now := len(self.broken())) < left:
+            left = now
+            for _ in range(SOFT_ROUNDS):
+                if not self._soft_round(out_of_time, lanes):
+                    return False
+            for o, where in self.broken().items():
+                if out_of_time():
+                    return False
+                # (An operator the hard model cannot mend in its budget
+                # goes round again while rounds mend someone: rules that
+                # admit no roster end the loop, and CP-SAT proves it.)
+                if not self.replan([o], effort=10 * STEP_EFFORT, force=True,
+                                   days=_around(where, self.p.num_days)) \
+                        and None not in where:
+                    self.replan([o], effort=10 * STEP_EFFORT, force=True)
         return not check(self.roster)
 
     def _soft_round(self, out_of_time: Callable[[], bool],
