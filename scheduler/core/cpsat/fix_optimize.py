@@ -60,8 +60,11 @@ MERGE_MARGIN = 3
 DRAWS = 10
 #: Most operators re-planned together.
 MAX_GROUP = 12
-#: Above this many cells a repair stops at the first legal schedule.
-LONG_REPAIR = 5000
+#: Above this many cells a repair stops at the first legal schedule: the
+#: improvement phase then has the time. Curtois 22 (a year of one operator,
+#: 3,640 cells) at 600 s: 5,000 (optimise) took the repair 111 s and ended
+#: at 56,847; 3,000: 21 s and 54,983.
+LONG_REPAIR = 3000
 #: On horizons longer than two of these, improvement frees one window of
 #: this many days (the decomposition over time of the long instances): a
 #: year of one operator is a large model, four weeks of a few is small.
