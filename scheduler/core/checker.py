@@ -143,16 +143,14 @@ class _Checker:
         night = [(a := self.r.by_cell.get((op, d))) is not None
                  and p.shifts[a.shift].night for d in range(p.num_days)]
         checks = [
-            (on, True, limits.max_consecutive_days(p, op), None,
-             Rule.MAX_CONSECUTIVE_DAYS, Rule.MIN_CONSECUTIVE_DAYS),
+            (on, True, limits.max_consecutive_days(p, op),
+             o.min_consecutive_days, Rule.MAX_CONSECUTIVE_DAYS,
+             Rule.MIN_CONSECUTIVE_DAYS),
             (night, True, p.rules.max_consecutive_nights, None,
              Rule.MAX_CONSECUTIVE_NIGHTS, None),
             (on, False, None, o.min_consecutive_days_off,
              None, Rule.MIN_CONSECUTIVE_DAYS_OFF),
         ]
-        checks[0] = (on, True, limits.max_consecutive_days(p, op),
-                     o.min_consecutive_days, Rule.MAX_CONSECUTIVE_DAYS,
-                     Rule.MIN_CONSECUTIVE_DAYS)
         for series, value, hi, lo, hi_rule, lo_rule in checks:
             for start, length in _runs(series, value):
                 if hi is not None and length > hi:

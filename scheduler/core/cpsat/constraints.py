@@ -86,8 +86,7 @@ class Constraints:
             for (a, gap, rule), seconds in by_first.items():
                 for d in near[gap]:
                     first = v.x.get((o, d, a))
-                    if first is None or not (v.is_free(d)
-                                             or v.is_free(d + gap)):
+                    if first is None:
                         continue
                     nxt = [v.x[o, d + gap, b] for b in seconds
                            if (o, d + gap, b) in v.x]
