@@ -285,14 +285,15 @@ class _Pace:
                            and op.max_shifts_per_type.get(s.id) != 0),
                           default=1) for o, op in enumerate(p.operators)]
         weekend = {d for we in p.weekends for d in we}
-        self.left: list[list[int]] = []  # days off time off, from day d
-        self.weekend_left: list[int] = []  # weekends starting on/after d
+        # Days without time off from day d on, per operator.
+        self.left: list[list[int]] = []
         for op in p.operators:
             counts = [0] * (horizon + 1)
             for d in range(horizon - 1, -1, -1):
                 counts[d] = counts[d + 1] + (d not in op.time_off)
             self.left.append(counts)
         starts = [we[0] for we in p.weekends]
+        # Weekends starting on day d or later.
         self.weekend_left = [sum(1 for s in starts if s >= d)
                              for d in range(horizon + 1)]
         self.weekend_days = len(weekend) / max(1, len(p.weekends))
