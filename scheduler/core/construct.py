@@ -284,6 +284,10 @@ class _Pace:
                            if p.allowed(o, i) and s.paid_minutes > 0
                            and op.max_shifts_per_type.get(s.id) != 0),
                           default=1) for o, op in enumerate(p.operators)]
+        # Runs: at most ``on`` days in a row, then at least ``rest`` off.
+        self.runs = [(limits.max_consecutive_days(p, o) or horizon,
+                      op.min_consecutive_days_off or 1)
+                     for o, op in enumerate(p.operators)]
         weekend = {d for we in p.weekends for d in we}
         # Days without time off from day d on, per operator.
         self.left: list[list[int]] = []
@@ -301,16 +305,15 @@ class _Pace:
     def urgency(self, o: int, d: int) -> float:
         """Share of what operator o can still work that their minimum
         needs: at 1 they must work whenever they may."""
-        p, op = self.p, self.p.operators[o]
+        op = self.p.operators[o]
         need = (op.min_minutes_total or 0) - self.st.total[o]
         if need <= 0:
             return 0.0
-        on = limits.max_consecutive_days(p, o) or p.num_days
-        rest = op.min_consecutive_days_off or 1
         days = self.left[o][d]
         if op.max_weekends is not None:
             spare = op.max_weekends - len(self.st.weekends[o])
             days -= max(0, self.weekend_left[d] - spare) * self.weekend_days
+        on, rest = self.runs[o]
         capacity = max(1.0, days * on / (on + rest))
         return need / self.shift[o] / capacity
 

@@ -126,7 +126,8 @@ class FixAndOptimize:
         self.size = 2  # operators per neighbourhood, adapted as we go
         self.span = 7  # days per all-operator window, adapted too
         self.spread = 6  # days freed around the costliest days, adapted
-        self._cost: tuple[Roster | None, list[int]] = (None, [])
+        self._cost: tuple[Roster | None, list[tuple[int, int]]] = (
+            None, [])
         # Objective gained per deterministic second, smoothed, by each
         # neighbourhood kind: the adaptive choice between them.
         self.rate = dict.fromkeys(KINDS, 0.0)
