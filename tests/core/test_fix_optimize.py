@@ -235,3 +235,29 @@ def test_repair_of_rules_that_admit_no_roster_ends_early():
     assert not search.repair(time.monotonic() + 600, work_limit=500.0)
     assert search.work < 50
     assert list(search.broken()) == [0]
+
+
+def test_windows_of_large_teams_free_the_operators_with_spare_days(
+        monkeypatch):
+    """Above ``CELL_BUDGET`` free cells, a window of every operator frees a
+    sample of them instead, drawn by their days off, shifts over cover and
+    unmet requests on the window's days: those who could take other
+    work. Below it, everyone."""
+    from scheduler.core.cpsat import fix_optimize
+    from scheduler.core.solution import Assignment
+
+    p = make_problem(num_operators=40)
+    # o0-o19 work every day (on shifts no cover asks less of); o20-o39 rest.
+    roster = Roster(p, [Assignment(o, d, 0) for o in range(20)
+                        for d in range(7)])
+    search = FixAndOptimize(p, roster, seed=0)
+    ops = list(range(40))
+    days = range(7)
+    assert search._movable(ops, days) == ops  # 840 cells, within 3,000
+    monkeypatch.setattr(fix_optimize, "CELL_BUDGET", 6 * 7 * 3)
+    drawn = [search._movable(ops, days) for _ in range(20)]
+    assert all(len(g) == 6 and g == sorted(set(g)) for g in drawn)
+    spare = sum(o >= 20 for g in drawn for o in g)
+    # Weight 8 against 1: about 88 % spare; a uniform draw gives 50 %.
+    assert spare >= 0.75 * 6 * 20
+    assert len({tuple(g) for g in drawn}) > 1  # a sample, not a fixed pick

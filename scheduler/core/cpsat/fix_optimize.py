@@ -60,6 +60,15 @@ MERGE_MARGIN = 3
 DRAWS = 10
 #: Most operators re-planned together.
 MAX_GROUP = 12
+#: Most free cells (operator x day x shift type) in a neighbourhood of every
+#: operator over a few days: beyond it, a sample of the operators. Curtois
+#: 24 (150 operators, 32 shift types) has 4,800 cells a day, and its
+#: all-operator windows gained nothing in 90 s. Fix-and-optimize alone,
+#: 90 s from the same roster, budget 1,500 / 3,000 / 6,000 / 10,000 /
+#: none: 24 225,554 / 225,258 / 218,310 / 233,667 / 239,070; 13 2,966 /
+#: 2,497 / 2,463 / 2,984 / 2,839; 12 (3,000 / 6,000 / none) 4,237 / 4,334
+#: / 4,336; 21 26,375 / 26,891 / 26,879; 23 58,227 / 57,484 / 61,853.
+CELL_BUDGET = 3000
 #: Above this many cells a repair stops at the first legal schedule: the
 #: improvement phase then has the time. Curtois 22 (a year of one operator,
 #: 3,640 cells) at 600 s: 5,000 (optimise) took the repair 111 s and ended
@@ -128,6 +137,8 @@ class FixAndOptimize:
         self.spread = 6  # days freed around the costliest days, adapted
         self._cost: tuple[Roster | None, list[tuple[int, int]]] = (
             None, [])
+        self._spare: tuple[Roster | None, set[tuple[int, int]]] = (
+            None, set())
         # Objective gained per deterministic second, smoothed, by each
         # neighbourhood kind: the adaptive choice between them.
         self.rate = dict.fromkeys(KINDS, 0.0)
@@ -279,6 +290,26 @@ class FixAndOptimize:
             chosen.update(range(max(0, d - 1), min(horizon, d + 2)))
             side = 1 - side
         return frozenset(chosen)
+
+    def _movable(self, ops: list[int], days: Collection[int]) -> list[int]:
+        """Every operator, or on large teams (more than ``CELL_BUDGET``
+        free cells) a sample of them drawn by how freely they could take
+        other work on ``days``: a day off, a shift with more on it than
+        cover asks, or a request not met is a cell where moving costs
+        little or gains; an operator whose days are all needed where they
+        are can only swap with one who is free."""
+        per_op = len(days) * len(self.p.shifts)
+        n = max(2, CELL_BUDGET // max(1, per_op))
+        if n >= len(ops):
+            return ops
+        if self._spare[0] is not self.roster:
+            self._spare = (self.roster, _spare_cells(self.roster))
+        spare = self._spare[1]
+        weight = [1 + sum((o, d) in spare for d in days) for o in ops]
+        # Weighted sampling without replacement (Efraimidis-Spirakis).
+        keys = [self.rng.random() ** (1 / w) for w in weight]
+        chosen = sorted(range(len(ops)), key=keys.__getitem__)[-n:]
+        return sorted(ops[i] for i in chosen)
 
     def _max_size(self) -> int:
         """Groups stay well short of the whole team: beyond that the
@@ -518,9 +549,11 @@ class FixAndOptimize:
             # Every operator over a few days: cover is mended by whoever
             # can best take the shift.
             start = self.rng.randrange(horizon - self.span + 1)
-            return kind, ops, range(start, start + self.span)
+            days: Collection[int] | None = range(start, start + self.span)
+            return kind, self._movable(ops, days), days
         if kind == "holes":
-            return kind, ops, self._costly_days()
+            days = self._costly_days()
+            return kind, self._movable(ops, days), days
         # Some operators over the horizon (on long ones, a window): whole
         # schedules are reshaped.
         group = self.rng.sample(ops, min(self.size, len(ops)))
@@ -563,6 +596,23 @@ class FixAndOptimize:
             self.improvements += 1
         self.rate[step.kind] = (1 - RATE_MEMORY) * self.rate[step.kind] + \
             RATE_MEMORY * (before - self.objective) / max(step.work, 0.01)
+
+
+def _spare_cells(roster: Roster) -> set[tuple[int, int]]:
+    """(operator, day) cells that could take other work cheaply: off, on a
+    shift over its day's cover, or against the operator's request."""
+    p = roster.problem
+    over = {(c.day, p.shift_index[c.shift])
+            for c, (_, o) in zip(p.day_cover, roster.day_cover_counts())
+            if o > 0}
+    busy = {(a.operator, a.day) for a in roster.assignments
+            if (a.day, a.shift) not in over}
+    index = p.operator_index
+    unmet = {(index[p.preferences[i].operator], p.preferences[i].day)
+             for i, _ in roster.preference_breaches()}
+    return {(o, d) for o in range(len(p.operators))
+            for d in range(p.num_days) if (o, d) not in busy} | unmet
+
 
 def _merged(roster: Roster, found: Roster,
             region: Callable[[Assignment], bool]) -> Roster:
