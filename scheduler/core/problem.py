@@ -250,6 +250,20 @@ class ProblemData(_Frozen):
     def operator_index(self) -> dict[str, int]:
         return {o.id: i for i, o in enumerate(self.operators)}
 
+    @cached_property
+    def preference_cells(self) -> tuple[tuple[int, int, int | None], ...]:
+        """(operator, day, shift or None) of each preference, as indices:
+        pricing a roster looks up every preference (Curtois 24: 14,000)."""
+        return tuple((self.operator_index[w.operator], w.day,
+                      None if w.shift is None else self.shift_index[w.shift])
+                     for w in self.preferences)
+
+    @cached_property
+    def day_cover_cells(self) -> tuple[tuple[int, int], ...]:
+        """(day, shift index) of each ``day_cover`` entry."""
+        return tuple((c.day, self.shift_index[c.shift])
+                     for c in self.day_cover)
+
     def date_of(self, day: int) -> date:
         return self.start_date + timedelta(days=day)
 

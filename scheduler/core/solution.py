@@ -147,9 +147,15 @@ class Roster:
 
     def preference_breaches(self) -> list[tuple[int, int]]:
         """(preference index, weight) for every preference not honoured."""
-        return [(i, pref.weight)
-                for i, pref in enumerate(self.problem.preferences)
-                if self.has(pref.operator, pref.day, pref.shift) != pref.want]
+        p, cells = self.problem, self.by_cell
+        breaches = []
+        for i, (o, d, s) in enumerate(p.preference_cells):
+            a = cells.get((o, d))
+            honoured = a is None if s is None else (
+                a is not None and a.shift == s)
+            if honoured != p.preferences[i].want:
+                breaches.append((i, p.preferences[i].weight))
+        return breaches
 
     def changes(self) -> list[int]:
         """Indices of ``problem.previous`` cells this roster changes."""
@@ -158,10 +164,10 @@ class Roster:
 
     def day_cover_counts(self) -> list[tuple[int, int]]:
         """(under, over) per ``day_cover`` entry."""
-        p = self.problem
+        p, size = self.problem, self.group_size
         result = []
-        for c in p.day_cover:
-            n = self.group_size.get((c.day, p.shift_index[c.shift]), 0)
+        for c, cell in zip(p.day_cover, p.day_cover_cells):
+            n = size.get(cell, 0)
             result.append((max(0, c.required - n), max(0, n - c.required)))
         return result
 

@@ -137,7 +137,7 @@ class FixAndOptimize:
         self.spread = 6  # days freed around the costliest days, adapted
         self._cost: tuple[Roster | None, list[tuple[int, int]]] = (
             None, [])
-        self._spare: tuple[Roster | None, set[tuple[int, int]]] = (
+        self._needed: tuple[Roster | None, set[tuple[int, int]]] = (
             None, set())
         # Objective gained per deterministic second, smoothed, by each
         # neighbourhood kind: the adaptive choice between them.
@@ -266,6 +266,13 @@ class FixAndOptimize:
                 return kind
         return KINDS[-1]
 
+    def _cover_cost(self) -> list[tuple[int, int]]:
+        """The roster's (under, over) cover cost by day, priced once per
+        roster (up to ``DRAWS`` draws per step price the same one)."""
+        if self._cost[0] is not self.roster:
+            self._cost = (self.roster, self.roster.cover_cost_by_day())
+        return self._cost[1]
+
     def _costly_days(self) -> frozenset[int]:
         """About ``spread`` days in blocks of three around days drawn in
         turn in proportion to their under-cover cost and to their
@@ -277,10 +284,7 @@ class FixAndOptimize:
         day must be dropped on another: the over-covered days are where
         it costs least to drop."""
         horizon = self.p.num_days
-        if self._cost[0] is not self.roster:
-            # (Up to DRAWS draws per step price the same roster.)
-            self._cost = (self.roster, self.roster.cover_cost_by_day())
-        cost = self._cost[1]
+        cost = self._cover_cost()
         chosen: set[int] = set()
         side = 0  # 0: under-cover, 1: over-cover
         while len(chosen) < min(self.spread, horizon):
@@ -302,10 +306,10 @@ class FixAndOptimize:
         n = max(2, CELL_BUDGET // max(1, per_op))
         if n >= len(ops):
             return ops
-        if self._spare[0] is not self.roster:
-            self._spare = (self.roster, _spare_cells(self.roster))
-        spare = self._spare[1]
-        weight = [1 + sum((o, d) in spare for d in days) for o in ops]
+        if self._needed[0] is not self.roster:
+            self._needed = (self.roster, _needed_cells(self.roster))
+        needed = self._needed[1]
+        weight = [1 + sum((o, d) not in needed for d in days) for o in ops]
         # Weighted sampling without replacement (Efraimidis-Spirakis).
         keys = [self.rng.random() ** (1 / w) for w in weight]
         chosen = sorted(range(len(ops)), key=keys.__getitem__)[-n:]
@@ -598,20 +602,17 @@ class FixAndOptimize:
             RATE_MEMORY * (before - self.objective) / max(step.work, 0.01)
 
 
-def _spare_cells(roster: Roster) -> set[tuple[int, int]]:
-    """(operator, day) cells that could take other work cheaply: off, on a
-    shift over its day's cover, or against the operator's request."""
+def _needed_cells(roster: Roster) -> set[tuple[int, int]]:
+    """(operator, day) cells on a shift that cover asks for (not over it)
+    and not against the operator's request: every other cell could take
+    other work cheaply (a day off, a shift over cover, a request unmet)."""
     p = roster.problem
-    over = {(c.day, p.shift_index[c.shift])
-            for c, (_, o) in zip(p.day_cover, roster.day_cover_counts())
-            if o > 0}
-    busy = {(a.operator, a.day) for a in roster.assignments
-            if (a.day, a.shift) not in over}
-    index = p.operator_index
-    unmet = {(index[p.preferences[i].operator], p.preferences[i].day)
+    over = {cell for cell, (_, o) in zip(p.day_cover_cells,
+                                         roster.day_cover_counts()) if o}
+    unmet = {p.preference_cells[i][:2]
              for i, _ in roster.preference_breaches()}
-    return {(o, d) for o in range(len(p.operators))
-            for d in range(p.num_days) if (o, d) not in busy} | unmet
+    return {(a.operator, a.day) for a in roster.assignments
+            if (a.day, a.shift) not in over} - unmet
 
 
 def _merged(roster: Roster, found: Roster,
