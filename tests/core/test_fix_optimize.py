@@ -20,10 +20,11 @@ from test_properties import SETTINGS, describe, first_roster, problems
 
 from scheduler.core.checker import check
 from scheduler.core.construct import construct
+from scheduler.core.cpsat import fix_optimize
 from scheduler.core.cpsat.fix_optimize import FixAndOptimize
 from scheduler.core.cpsat.model import CPModel
 from scheduler.core.problem import ProblemData
-from scheduler.core.solution import Roster
+from scheduler.core.solution import Assignment, Roster
 from scheduler.read_curtois import read_curtois
 
 INSTANCES = (
@@ -243,9 +244,6 @@ def test_windows_of_large_teams_free_the_operators_with_spare_days(
     sample of them instead, drawn by their days off, shifts over cover and
     unmet requests on the window's days: those who could take other
     work. Below it, everyone."""
-    from scheduler.core.cpsat import fix_optimize
-    from scheduler.core.solution import Assignment
-
     p = make_problem(num_operators=40)
     # o0-o19 work every day (on shifts no cover asks less of); o20-o39 rest.
     roster = Roster(p, [Assignment(o, d, 0) for o in range(20)
