@@ -29,7 +29,7 @@ from scheduler.rolling import (
 from scheduler.write_roster import write_plan
 
 START = date(2027, 1, 4)  # a Monday
-PARAMS = SolveParams(time_limit=3, workers=2, seed=1)
+PARAMS = SolveParams(time_limit=3, workers=2, seed=1, deterministic=True)
 QUICK = replace(PARAMS, time_limit=2)
 EARLY = {"E", "D", "M", "L", "EV", "P1"}  # start before 18:00
 
