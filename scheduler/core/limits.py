@@ -81,6 +81,29 @@ def can_work(p: ProblemData, op: int, day: int, shift: int) -> bool:
     return p.allowed(op, shift) and not blocked_by_time_off(p, op, day, shift)
 
 
+def open_shifts(p: ProblemData, op: int, day: int) -> tuple[int, ...]:
+    """The shifts ``can_work`` allows ``op`` on ``day``, from a table built
+    once per operator: every sub-model of fix-and-optimize asks for all
+    cells of its window again (Curtois 24: 4,000 a step, a sixth of the
+    build)."""
+    table = p.memo.setdefault("open_shifts", {})
+    if op not in table:
+        shifts = range(len(p.shifts))
+        allowed = tuple(s for s in shifts if p.allowed(op, s))
+        # Days a shift of day 0 touches: a day further than that from
+        # every day off has all allowed shifts open (most days; the full
+        # test costs seconds on Curtois 24's 1.6 million cells).
+        windows = [p.shift_window(0, s) for s in shifts]
+        first = min(a for a, _ in windows) // MINUTES_PER_DAY
+        last = max(b - 1 for _, b in windows) // MINUTES_PER_DAY
+        near = {t - k for t in p.operators[op].time_off
+                for k in range(first, last + 1)}
+        table[op] = tuple(
+            tuple(s for s in allowed if not blocked_by_time_off(p, op, d, s))
+            if d in near else allowed for d in range(p.num_days))
+    return table[op][day]
+
+
 def succession_conflicts(
     p: ProblemData,
 ) -> dict[tuple[int, int, int], Rule]:

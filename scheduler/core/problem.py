@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -237,6 +238,13 @@ class ProblemData(_Frozen):
     @property
     def num_intervals(self) -> int:
         return self.num_days * self.slots_per_day
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Tables other modules derive from the problem once and keep
+        (``limits.open_shifts``): the problem is frozen, so they cannot go
+        stale."""
+        return {}
 
     @cached_property
     def total_load(self) -> int:

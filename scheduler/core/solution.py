@@ -51,6 +51,24 @@ class Roster:
             cells.setdefault((a.operator, a.day), a)
         return cells
 
+    @cached_property
+    def by_operator(self) -> dict[int, list[Assignment]]:
+        """operator -> their assignments, in day order (duplicates kept):
+        a sub-model of a few operators reads theirs without scanning the
+        whole roster."""
+        mine: dict[int, list[Assignment]] = defaultdict(list)
+        for a in self.assignments:
+            mine[a.operator].append(a)
+        return dict(mine)
+
+    @cached_property
+    def group_load(self) -> dict[tuple[int, int], int]:
+        """(day, shift) -> load its operators take together."""
+        load: dict[tuple[int, int], int] = defaultdict(int)
+        for a in self.assignments:
+            load[a.day, a.shift] += a.load
+        return dict(load)
+
     def works(self, op: int, day: int) -> bool:
         return (op, day) in self.by_cell
 

@@ -310,8 +310,8 @@ def default_fo_share(p: ProblemData) -> float:
 
 def model_cells(p: ProblemData) -> int:
     """Cells (operator, day, shift) the full model gets a variable for."""
-    return sum(1 for o in range(len(p.operators)) for d in range(p.num_days)
-               for s in range(len(p.shifts)) if limits.can_work(p, o, d, s))
+    return sum(len(limits.open_shifts(p, o, d))
+               for o in range(len(p.operators)) for d in range(p.num_days))
 
 
 def _result_from_search(search: FixAndOptimize | None, bound: int,

@@ -259,3 +259,25 @@ def test_windows_of_large_teams_free_the_operators_with_spare_days(
     # Weight 8 against 1: about 88 % spare; a uniform draw gives 50 %.
     assert spare >= 0.75 * 6 * 20
     assert len({tuple(g) for g in drawn}) > 1  # a sample, not a fixed pick
+
+
+def test_a_window_leaves_breaches_on_fixed_days_to_the_others():
+    """A rule whose every cell lies outside the window (here o0's cap of
+    three E shifts, broken on days 0-4, and a window of days off) is not
+    the window's to mend: its sub-model stays solvable and keeps o0's
+    roster, so the repair can mend one window at a time."""
+    p = make_problem(num_days=14, num_operators=1, operator_overrides={
+        0: {"max_shifts_per_type": {"E": 3},
+            "time_off": frozenset(range(10, 14))}})
+    roster = Roster(p, [Assignment(0, d, 0) for d in range(5)])
+    assert check(roster) != []  # five E shifts against a cap of three
+    window = CPModel(p, operators=[0], others=roster, days=range(10, 14))
+    solver = cp_model.CpSolver()
+    assert solver.solve(window.model) == cp_model.OPTIMAL
+    kept = window.variables.roster(solver)
+    assert kept.assignments == roster.assignments
+    # The whole horizon is the operator's to mend: there it is a clash.
+    whole = CPModel(p, operators=[0], others=roster)
+    for (_, d, s), var in whole.variables.x.items():
+        whole.model.add(var == int(d < 5 and s == 0))
+    assert cp_model.CpSolver().solve(whole.model) == cp_model.INFEASIBLE

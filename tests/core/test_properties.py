@@ -397,3 +397,17 @@ def test_model_and_checker_agree_on_pinned_grid(
         assert cost <= roster.objective()
     else:
         assert cost == roster.objective()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(p=problems())
+def test_open_shifts_are_the_cells_the_rules_allow(p: ProblemData) -> None:
+    """The table of open shifts the models are built from (once per
+    operator, skipping days far from any day off) is ``can_work`` cell by
+    cell, shifts crossing midnight into a day off included."""
+    note(describe(p))
+    for o in range(len(p.operators)):
+        for d in range(p.num_days):
+            assert limits.open_shifts(p, o, d) == tuple(
+                s for s in range(len(p.shifts)) if limits.can_work(p, o, d, s))

@@ -50,6 +50,18 @@ class Constraints:
         if self.guard is not None:
             ct.only_enforce_if(self.guard(rule, op, day))
 
+    def _add(self, check: cp_model.BoundedLinearExpression, rule: Rule,
+             op: int, day: int | None) -> cp_model.Constraint | None:
+        """Post a linear rule, unless a window of a longer roster left it
+        no variable: a check on fixed cells only is not this sub-model's
+        to mend (the repair mends one window at a time; on a legal roster
+        it holds anyway), and a breached one would make it infeasible."""
+        if self.v.days is not None and not check.vars:
+            return None
+        ct = self.model.add(check)
+        self._post(ct, rule, op, day)
+        return ct
+
     def _fixed_assignments(self) -> None:
         """Pinned cells; a pin on an impossible cell is a clash to report."""
         p, v = self.data, self.v
@@ -64,6 +76,8 @@ class Constraints:
                                Rule.FIXED_ASSIGNMENT, o, f.day)
                 continue
             x = v.x.get((o, f.day, p.shift_index[f.shift]))
+            if x is None and v.days is not None:
+                continue  # a clash for the whole roster to report
             ct = self.model.add(x == 1) if x is not None else \
                 self.model.add_bool_or([])
             self._post(ct, Rule.FIXED_ASSIGNMENT, o, f.day)
@@ -82,23 +96,28 @@ class Constraints:
             near[gap] = range(p.num_days - gap) if v.days is None else \
                 sorted({d for t in v.days for d in (t - gap, t)
                         if 0 <= d < p.num_days - gap})
+        x = v.x
         for o in v.operators:
+            # The shifts open each day, as sets: most (first, day) pairs
+            # have a few dozen possible second shifts to look up.
+            open_on = {d: set(v.cells.get((o, d), ()))
+                       for d in range(p.num_days)}
             for (a, gap, rule), seconds in by_first.items():
                 for d in near[gap]:
-                    first = v.x.get((o, d, a))
+                    first = x.get((o, d, a))
                     if first is None:
                         continue
-                    nxt = [v.x[o, d + gap, b] for b in seconds
-                           if (o, d + gap, b) in v.x]
+                    there = open_on[d + gap]
+                    nxt = [x[o, d + gap, b] for b in seconds if b in there]
                     if nxt:
                         self._post(self.model.add(first + total(nxt) <= 1),
                                    rule, o, d)
 
     def _windows(self, series: list, limit: int, rule: Rule, o: int) -> None:
-        for d in range(len(series) - limit):
+        for d in self._near(0, limit, 0, len(series) - limit):
             window = series[d:d + limit + 1]
             if any(not isinstance(x, int) for x in window):
-                self._post(self.model.add(total(window) <= limit), rule, o, d)
+                self._add(total(window) <= limit, rule, o, d)
 
     def _max_consecutive_days(self) -> None:
         p, v = self.data, self.v
@@ -133,7 +152,7 @@ class Constraints:
             return w if on else ~w
 
         for k in range(1, minimum):
-            for d in range(1, p.num_days - k):
+            for d in self._near(1, k, 1, p.num_days - k):
                 pattern = [lit(d - 1, not working)]
                 pattern += [lit(d + i, working) for i in range(k)]
                 pattern.append(lit(d + k, not working))
@@ -144,6 +163,17 @@ class Constraints:
                     continue  # on fixed days only: not this model's to mend
                 ct = self.model.add_bool_or([~x for x in lits])
                 self._post(ct, rule, o, d)
+
+    def _near(self, before: int, after: int, first: int,
+              stop: int) -> Iterable[int]:
+        """Days d in [first, stop) whose stretch [d - before, d + after]
+        holds a free day: in a window of a year-long roster a few dozen,
+        not the year's."""
+        if self.v.days is None:
+            return range(first, stop)
+        return sorted({d for t in self.v.days
+                       for d in range(t - after, t + before + 1)
+                       if first <= d < stop})
 
     def _min_consecutive_days(self) -> None:
         for o in self.v.operators:
@@ -165,9 +195,9 @@ class Constraints:
             if not v.any_free(week):
                 continue
             for o in v.operators:
-                ct = self.model.add(total(v.works[o, d] for d in week)
-                                    <= len(week) - need)
-                self._post(ct, Rule.MIN_DAYS_OFF_PER_WEEK, o, week[0])
+                self._add(total(v.works[o, d] for d in week)
+                          <= len(week) - need,
+                          Rule.MIN_DAYS_OFF_PER_WEEK, o, week[0])
 
     def _weekly_minutes(self) -> None:
         p, v = self.data, self.v
@@ -178,12 +208,12 @@ class Constraints:
                     continue
                 minutes = v.minutes(o, week)
                 if cap is not None:
-                    self._post(self.model.add(minutes <= cap),
-                               Rule.MAX_MINUTES_PER_WEEK, o, week[0])
+                    self._add(minutes <= cap, Rule.MAX_MINUTES_PER_WEEK, o,
+                              week[0])
                 low = limits.week_min_minutes(p, o, week)
                 if p.rules.min_minutes_week_is_hard and low > 0:
-                    self._post(self.model.add(minutes >= low),
-                               Rule.MIN_MINUTES_PER_WEEK, o, week[0])
+                    self._add(minutes >= low, Rule.MIN_MINUTES_PER_WEEK, o,
+                              week[0])
 
     def _total_minutes(self) -> None:
         p, v = self.data, self.v
@@ -191,31 +221,37 @@ class Constraints:
             op = p.operators[o]
             total = v.minutes(o, range(p.num_days))
             if op.max_minutes_total is not None:
-                self._post(self.model.add(total <= op.max_minutes_total),
-                           Rule.MAX_TOTAL_MINUTES, o, None)
+                self._add(total <= op.max_minutes_total,
+                          Rule.MAX_TOTAL_MINUTES, o, None)
             if op.min_minutes_total is not None:
-                ct = self.model.add(total >= op.min_minutes_total)
-                self._post(ct, Rule.MIN_TOTAL_MINUTES, o, None)
-                self.min_total[o] = ct
+                ct = self._add(total >= op.min_minutes_total,
+                               Rule.MIN_TOTAL_MINUTES, o, None)
+                if ct is not None:
+                    self.min_total[o] = ct
 
     def _max_shifts_per_type(self) -> None:
         p, v = self.data, self.v
         for o in v.operators:
-            for sid, cap in p.operators[o].max_shifts_per_type.items():
-                s = p.shift_index[sid]
-                xs = [v.x[o, d, s] for d in range(p.num_days)
-                      if (o, d, s) in v.x]
+            caps = p.operators[o].max_shifts_per_type
+            if not caps:
+                continue
+            by_type: dict[int, list] = {}
+            for d in range(p.num_days):
+                for s in v.cells.get((o, d), ()):
+                    by_type.setdefault(s, []).append(v.x[o, d, s])
+            for sid, cap in caps.items():
+                xs = by_type.get(p.shift_index[sid], [])
                 if len(xs) > cap:
-                    self._post(self.model.add(total(xs) <= cap),
-                               Rule.MAX_SHIFTS_PER_TYPE, o, None)
+                    self._add(total(xs) <= cap, Rule.MAX_SHIFTS_PER_TYPE, o,
+                              None)
 
     def _max_weekends(self) -> None:
         p, v = self.data, self.v
         for o in v.operators:
             cap = p.operators[o].max_weekends
             if cap is not None and len(p.weekends) > cap:
-                ct = self.model.add(total(self.weekend_worked(o)) <= cap)
-                self._post(ct, Rule.MAX_WEEKENDS, o, None)
+                self._add(total(self.weekend_worked(o)) <= cap,
+                          Rule.MAX_WEEKENDS, o, None)
 
     def weekend_worked(self, o: int) -> list[cp_model.IntVar | int]:
         """One literal per weekend: true iff Saturday or Sunday worked.
@@ -253,8 +289,8 @@ class Constraints:
                 zs = [load[o, d, s] for d in week
                       for s in v.cells.get((o, d), []) if (o, d, s) in load]
                 if zs:
-                    self._post(self.model.add(total(zs) <= cap),
-                               Rule.LOAD_CAP_PER_WEEK, o, week[0])
+                    self._add(total(zs) <= cap, Rule.LOAD_CAP_PER_WEEK, o,
+                              week[0])
 
     def _load_allocation(self) -> None:
         """Each shift group's load equals what it takes from the intervals

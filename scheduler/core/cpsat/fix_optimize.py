@@ -187,8 +187,9 @@ class FixAndOptimize:
         free = len(cpm.variables.x)
         if days is not None:
             if window is None:
+                # (Windows built as such post no check on fixed cells.)
                 _fix_outside(cpm, self.roster, days)
-            _drop_fixed_checks(cpm)
+                _drop_fixed_checks(cpm)
             free = sum(1 for cell in cpm.variables.x if cell[1] in days)
         if soft_totals:
             _soften_min_totals(cpm)

@@ -100,13 +100,14 @@ class Objective:
         if not p.day_cover:
             return
         parts = []
-        for i, c in enumerate(p.day_cover):
-            s = p.shift_index[c.shift]
-            free = len(self.v.group.get((c.day, s), []))
+        group = self.v.group
+        for i, (d, s) in enumerate(p.day_cover_cells):
+            free = len(group.get((d, s), ()))
             if not free and self.v.others is not None:
                 continue  # fixed by the rest of the roster: a constant
-            n = self.v.group_size(c.day, s)
-            hi = free + self.v.fixed_count.get((c.day, s), 0)
+            c = p.day_cover[i]
+            n = self.v.group_size(d, s)
+            hi = free + self.v.fixed_count.get((d, s), 0)
             u, o = self._shortage_excess(n, c.required, hi, f"c{i}")
             parts.append(c.weight_under * u + c.weight_over * o)
         self.terms["day_cover"] = total(parts)
@@ -140,16 +141,18 @@ class Objective:
 
     def _preferences(self) -> None:
         p = self.data
+        mine = set(self.v.operators)
         if p.preferences:
             parts = [pref.weight * self._breach(pref.operator, pref.day,
                                                 pref.shift, pref.want)
-                     for pref in p.preferences
-                     if p.operator_index[pref.operator] in self.v.operators]
+                     for pref, (o, _, _) in zip(p.preferences,
+                                                p.preference_cells)
+                     if o in mine]
             self.terms["preferences"] = p.weights.preference * total(parts)
         if p.previous and p.weights.stability:
             parts = [self._breach(c.operator, c.day, c.shift, True)
                      for c in p.previous
-                     if p.operator_index[c.operator] in self.v.operators]
+                     if p.operator_index[c.operator] in mine]
             self.terms["stability"] = p.weights.stability * total(parts)
 
     def _breach(self, operator: str, day: int, shift: str | None,
