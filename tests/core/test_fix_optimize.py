@@ -23,7 +23,7 @@ from scheduler.core.construct import construct
 from scheduler.core.cpsat import fix_optimize
 from scheduler.core.cpsat.fix_optimize import FixAndOptimize
 from scheduler.core.cpsat.model import CPModel
-from scheduler.core.problem import ProblemData
+from scheduler.core.problem import DayCover, ProblemData
 from scheduler.core.solution import Assignment, Roster
 from scheduler.read_curtois import read_curtois
 
@@ -281,3 +281,26 @@ def test_a_window_leaves_breaches_on_fixed_days_to_the_others():
     for (_, d, s), var in whole.variables.x.items():
         whole.model.add(var == int(d < 5 and s == 0))
     assert cp_model.CpSolver().solve(whole.model) == cp_model.INFEASIBLE
+
+
+def test_under_covered_days_free_those_who_can_fill_them_cheaply():
+    """The "fill" neighbourhood draws an under-covered day by its cost and
+    the operators off that day, above all those who already work its
+    weekend (the day then costs them no weekend of their cap)."""
+    p = make_problem(num_days=14, num_operators=30, day_cover=(
+        DayCover(day=6, shift="E", required=20),))
+    # o0-o9 work Saturday (day 5) only, o10-o19 Sunday (day 6), o20-o29
+    # neither: Sunday is short of 10 E shifts.
+    roster = Roster(p, [Assignment(o, 5, 0) for o in range(10)]
+                    + [Assignment(o, 6, 0) for o in range(10, 20)])
+    search = FixAndOptimize(p, roster, seed=0)
+    search.size = 3
+    draws = [search._fillers(list(range(30))) for _ in range(40)]
+    assert sum(day == 6 for _, day in draws) >= 36  # cost 1,001 against 1
+    groups = [g for g, day in draws if day == 6]
+    assert all(len(g) == 3 and g == sorted(set(g)) for g in groups)
+    picked = [o for g in groups for o in g]
+    # Weights 12 / 1 / 4 a member: about 70 % from o0-o9 (a uniform draw
+    # gives a third), under 10 % who already work that Sunday.
+    assert sum(o < 10 for o in picked) >= 0.55 * len(picked)
+    assert sum(10 <= o < 20 for o in picked) <= 0.15 * len(picked)

@@ -49,8 +49,16 @@ STEP_EFFORT = 1.0
 RATE_MEMORY = 0.2
 #: Neighbourhood kinds: every operator over a window of days; every
 #: operator over blocks of days around the costliest; a group of operators
-#: over the horizon.
-KINDS = ("days", "holes", "operators")
+#: over the horizon; the operators who could best fill an under-covered
+#: day, around it.
+KINDS = ("days", "holes", "operators", "fill")
+#: Weight, in the draw of who fills an under-covered day, of an operator
+#: off that day, and the extra when they already work its weekend: nearly
+#: every operator of the long Curtois instances is at their cap on
+#: weekends worked and nearly all their under-cover is on weekends, so a
+#: weekend day is filled for free only by one who works the other day.
+FILL_OFF = 4
+FILL_SAME_WEEKEND = 8
 #: Least share of a neighbourhood kind in the draw.
 MIN_SHARE = 0.15
 #: Days between two neighbourhoods searched side by side, so that the
@@ -139,6 +147,7 @@ class FixAndOptimize:
             None, [])
         self._needed: tuple[Roster | None, set[tuple[int, int]]] = (
             None, set())
+        self._weekend_of = {d: wk for wk in p.weekends for d in wk}
         # Objective gained per deterministic second, smoothed, by each
         # neighbourhood kind: the adaptive choice between them.
         self.rate = dict.fromkeys(KINDS, 0.0)
@@ -311,10 +320,31 @@ class FixAndOptimize:
             self._needed = (self.roster, _needed_cells(self.roster))
         needed = self._needed[1]
         weight = [1 + sum((o, d) not in needed for d in days) for o in ops]
-        # Weighted sampling without replacement (Efraimidis-Spirakis).
+        return self._sample(ops, weight, n)
+
+    def _sample(self, ops: list[int], weight: list[int],
+                n: int) -> list[int]:
+        """``n`` of ``ops`` drawn without replacement in proportion to
+        ``weight`` (Efraimidis-Spirakis keys), sorted."""
         keys = [self.rng.random() ** (1 / w) for w in weight]
         chosen = sorted(range(len(ops)), key=keys.__getitem__)[-n:]
         return sorted(ops[i] for i in chosen)
+
+    def _fillers(self, ops: list[int]) -> tuple[list[int], int]:
+        """A day drawn by its under-cover cost, and a group drawn by how
+        cheaply each operator could take a shift on it: off that day, and
+        more so when they already work its weekend (the day then costs no
+        weekend of their cap). Where the all-operator windows must sample
+        a few of a large team, this frees the ones a hole needs, over
+        enough of the horizon to give up a shift elsewhere."""
+        cost = self._cover_cost()
+        day = self.rng.choices(range(len(cost)),
+                               [c[0] + 1 for c in cost])[0]
+        works = self.roster.works
+        weekend = [e for e in self._weekend_of.get(day, ()) if e != day]
+        weight = [1 if works(o, day) else FILL_OFF + FILL_SAME_WEEKEND * any(
+            works(o, e) for e in weekend) for o in ops]
+        return self._sample(ops, weight, min(self.size, len(ops))), day
 
     def _max_size(self) -> int:
         """Groups stay well short of the whole team: beyond that the
@@ -467,10 +497,11 @@ class FixAndOptimize:
         stop, ``work_limit`` deterministic seconds (reproducible) or, with
         ``patience``, that many steps in a row without a gain.
 
-        Three kinds of neighbourhood, drawn adaptively (``KINDS``): every
+        Four kinds of neighbourhood, drawn adaptively (``KINDS``): every
         operator over a window of days, every operator over blocks of days
-        around the costliest, and a group of operators over the horizon
-        (on long horizons, over a window of four weeks).
+        around the costliest, a group of operators over the horizon (on
+        long horizons, over a window of four weeks), and such a group drawn
+        from those who could best fill an under-covered day, around it.
 
         ``lanes`` neighbourhoods are searched side by side, one worker
         each (a step is one CP-SAT worker, so a single lane leaves the
@@ -561,12 +592,18 @@ class FixAndOptimize:
             return kind, self._movable(ops, days), days
         # Some operators over the horizon (on long ones, a window): whole
         # schedules are reshaped.
-        group = self.rng.sample(ops, min(self.size, len(ops)))
+        day = None
+        if kind == "fill":
+            group, day = self._fillers(ops)
+        else:
+            group = sorted(self.rng.sample(ops, min(self.size, len(ops))))
         days = None
         if horizon > 2 * WINDOW_DAYS:
-            start = self.rng.randrange(horizon - WINDOW_DAYS + 1)
+            start = (self.rng.randrange(horizon - WINDOW_DAYS + 1)
+                     if day is None else min(max(0, day - WINDOW_DAYS // 2),
+                                             horizon - WINDOW_DAYS))
             days = range(start, start + WINDOW_DAYS)
-        return kind, sorted(group), days
+        return kind, group, days
 
     def _take(self, step: _Step) -> None:
         """Keep what a step found if no worse than the roster it started
