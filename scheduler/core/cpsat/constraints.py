@@ -98,16 +98,19 @@ class Constraints:
                         if 0 <= d < p.num_days - gap})
         x = v.x
         for o in v.operators:
-            # The shifts open each day, as sets: most (first, day) pairs
-            # have a few dozen possible second shifts to look up.
-            open_on = {d: set(v.cells.get((o, d), ()))
-                       for d in range(p.num_days)}
+            # The shifts open on a second day, as sets built when first
+            # needed (a window of a year-long roster touches a few dozen
+            # days): most pairs have a few dozen second shifts to look up.
+            open_on: dict[int, set[int]] = {}
             for (a, gap, rule), seconds in by_first.items():
                 for d in near[gap]:
                     first = x.get((o, d, a))
                     if first is None:
                         continue
-                    there = open_on[d + gap]
+                    there = open_on.get(d + gap)
+                    if there is None:
+                        there = open_on[d + gap] = set(
+                            v.cells.get((o, d + gap), ()))
                     nxt = [x[o, d + gap, b] for b in seconds if b in there]
                     if nxt:
                         self._post(self.model.add(first + total(nxt) <= 1),
