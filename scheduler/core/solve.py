@@ -25,11 +25,12 @@ DEFAULT_WORKERS = 8
 #: variables: 94 s to build in Python alone) and fix-and-optimize does all
 #: the search.
 LARGE_MODEL = 400_000
-#: Fix-and-optimize steps in a row without a gain after which CP-SAT takes
-#: over: small problems stall within seconds (Curtois 1-3: the
-#: neighbourhoods hold half the team and are proven optimal each step) and
-#: CP-SAT then proves the optimum; larger ones keep improving for most of
-#: their share.
+#: Fix-and-optimize steps in a row without a gain (and, see
+#: ``fix_optimize.STALL_SHARE``, a tenth of its share of the limit) after
+#: which CP-SAT takes over: small problems stall within seconds (Curtois
+#: 1-3: the neighbourhoods hold half the team and are proven optimal each
+#: step) and CP-SAT then proves the optimum; larger ones keep improving
+#: for most of their share.
 FO_PATIENCE = 25
 #: Fix-and-optimize steps searched side by side (one worker each): the
 #: machines this is measured on have two cores. Set from the workers asked
