@@ -25,8 +25,8 @@ DEFAULT_WORKERS = 8
 #: variables: 94 s to build in Python alone) and fix-and-optimize does all
 #: the search.
 LARGE_MODEL = 400_000
-#: Fix-and-optimize steps in a row without a gain (and, see
-#: ``fix_optimize.STALL_SHARE``, a tenth of its share of the limit) after
+#: Fix-and-optimize steps in a row without a gain (spanning, too,
+#: ``fix_optimize.STALL_SHARE`` of its share of the limit) after
 #: which CP-SAT takes over: small problems stall within seconds (Curtois
 #: 1-3: the neighbourhoods hold half the team and are proven optimal each
 #: step) and CP-SAT then proves the optimum; larger ones keep improving

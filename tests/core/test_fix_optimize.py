@@ -244,6 +244,7 @@ def test_deterministic_improvement_stops_after_patience_idle_steps():
                    work_limit=search.work + 100.0, patience=6)
     assert search.steps - gains[-1] == 6
     assert check(search.roster) == []
+    assert search.objective == search.roster.objective()
 
 
 def test_repair_of_rules_that_admit_no_roster_ends_early():
