@@ -35,6 +35,7 @@ from scheduler.atomic import atomic_path  # noqa: E402
 from scheduler.core.checker import check  # noqa: E402
 from scheduler.core.solution import Roster  # noqa: E402
 from scheduler.core.solve import SolveParams, solve  # noqa: E402
+from scheduler.errors import InputError  # noqa: E402
 from scheduler.read_curtois import read_curtois  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "bench" / "curtois" / "instances"
@@ -374,6 +375,16 @@ def main(argv: list[str] | None = None) -> int:
         deterministic=args.deterministic,
         fo_share=args.fo_share,
     )
+    # A mistyped --dir or instance fails now, not after hours of solving.
+    missing = [
+        str(args.dir / f"Instance{i}.txt")
+        for i in args.instances
+        if not (args.dir / f"Instance{i}.txt").is_file()
+    ]
+    if missing:
+        print(f"error: no such instance file: {', '.join(missing)}",
+              file=sys.stderr)
+        return 2
     rows: list[dict[str, object]] = []
     print(header(), flush=True)
     for i in args.instances:
@@ -381,7 +392,12 @@ def main(argv: list[str] | None = None) -> int:
         if name in skip:
             print(f"{name:>10}  (in {results}, skipped)", flush=True)
             continue
-        row = run_instance(args.dir / f"{name}.txt", args.out, cfg, best)
+        try:
+            row = run_instance(args.dir / f"{name}.txt", args.out, cfg, best)
+        except InputError as exc:
+            # Rows solved so far are in the results file (--resume).
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         append_result(results, row)
         rows.append(row)
         print(format_row(row), flush=True)

@@ -453,3 +453,22 @@ def test_bench_script_writes_roster_and_results(tmp_path, capsys):
     # --resume skips what the results file already holds.
     assert bench.main(["--instances", "1", "--out", str(out), "--resume"]) == 0
     assert "skipped" in capsys.readouterr().out
+
+
+def test_bench_script_refuses_missing_or_bad_instances(tmp_path, capsys):
+    bench = _bench_module()
+    out = tmp_path / "out"
+    (tmp_path / "Instance2.txt").write_text("SECTION_HORIZON\nnot a number\n")
+    # A missing file is named before anything is solved.
+    code = bench.main(["--instances", "2,3", "--dir", str(tmp_path),
+                       "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Instance3.txt" in err and "Instance2.txt" not in err
+    assert not out.exists()
+    # A malformed one gets the reader's message, no traceback.
+    code = bench.main(["--instances", "2", "--dir", str(tmp_path),
+                       "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Instance2.txt" in err and "Traceback" not in err
