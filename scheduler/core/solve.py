@@ -303,10 +303,12 @@ def default_fo_share(p: ProblemData) -> float:
     improving where CP-SAT on the full model stalls (Curtois 7, 11, 12 at
     60 s: 1,172 / 3,787 / 6,764 with 0.5, 1,082 / 3,668 / 5,760 with 1.0),
     and it hands over early anyway when it stalls (``FO_PATIENCE``). With
-    load only the operator groups apply and CP-SAT does better with more
-    time (sample centre, 60 s, seeds 0 / 1: 43,556 / 46,663 with 0.5,
-    55,969 / 50,146 with 0.8)."""
-    return 0.5 if any(p.load) else 0.8
+    load, 0.25: only the operator groups apply and CP-SAT on the full model
+    does better with more time, though not with all of it (sample centre,
+    60 s, seeds 0 / 1 / 2: 48,876 / 50,492 / 46,694 with 0.5, 42,217 /
+    46,512 / 48,899 with 0.25, 43,587 / 47,612 / 49,089 with 0.15, about
+    70,000 with none; an earlier machine: 55,969 / 50,146 with 0.8)."""
+    return 0.25 if any(p.load) else 0.8
 
 
 def model_cells(p: ProblemData) -> int:
