@@ -120,6 +120,9 @@ class Result:
     objective: int | None
     bound: int | None
     wall_time: float
+    # Seconds until CP-SAT on the full model started: the relaxation,
+    # construction, repair and fix-and-optimize come first (0 for large
+    # problems, which skip it).
     build_time: float
     first_solution_time: float | None
     best_time: float | None
@@ -189,6 +192,7 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     # The team-level relaxation gives the construction its targets and a
     # proven lower bound long before CP-SAT's bound on the full model.
     agg = solve_aggregate(problem, seed=params.seed)
+    callback.on_bound(agg.bound)
     if hint is None and params.construct_hint:
         hint = construct(problem, agg.targets)
     large = model_cells(problem) > LARGE_MODEL

@@ -147,6 +147,20 @@ def test_reported_objective_is_the_rosters(name: str) -> None:
     assert result.bound <= result.objective
 
 
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_progress_bound_never_falls(name: str) -> None:
+    """The team relaxation's proven bound is reported before any roster,
+    and a weaker bound from CP-SAT's search never replaces it: a bound
+    that falls back reads as a gap that widens for no reason."""
+    events = []
+    result = solve(PROBLEMS[name](), FAST, progress=events.append)
+    assert events and events[0].event == "bound"
+    assert events[0].bound > float("-inf")
+    bounds = [e.bound for e in events]
+    assert bounds == sorted(bounds)
+    assert bounds[-1] <= result.bound <= result.objective
+
+
 def test_load_problem_respects_caps() -> None:
     """The 0-cap operator takes no load; o0 stays within 2 per shift and
     6 per week; placed load never exceeds the forecast."""
