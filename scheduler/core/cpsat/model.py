@@ -130,9 +130,10 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
                                elapsed))
 
     def on_bound(self, bound: float) -> None:
-        """A proven lower bound. The best one stands: CP-SAT's bound on the
-        full model starts far below the team relaxation's, which is known
-        first (sample centre: -inf for the first 15 s, then below it)."""
+        """A proven lower bound. The best one stands: the team relaxation's
+        is known first, and CP-SAT's on the full model may stay far below
+        it (the sample centre's gap at 60 s read 305 % with CP-SAT's bound
+        alone, 53 % with the relaxation's)."""
         if bound <= self.last_bound:
             return
         self.last_bound = bound
