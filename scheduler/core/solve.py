@@ -38,6 +38,10 @@ FO_PATIENCE = 25
 FO_LANES = 2
 #: Most of the limit the repair of a greedy roster may take.
 REPAIR_SHARE = 0.5
+#: With load, model sizes (cells) between which fix-and-optimize's default
+#: share grows from 0.25 to 0.5 (``default_fo_share``), so that the
+#: centres measured to prefer each (10,830 and 18,026 cells) get it.
+LOAD_FO_CELLS = (12_000, 18_000)
 
 
 @dataclass
@@ -306,13 +310,26 @@ def default_fo_share(p: ProblemData) -> float:
     Day-level cover (no load): 0.8. Its all-operator day windows keep
     improving where CP-SAT on the full model stalls (Curtois 7, 11, 12 at
     60 s: 1,172 / 3,787 / 6,764 with 0.5, 1,082 / 3,668 / 5,760 with 1.0),
-    and it hands over early anyway when it stalls (``FO_PATIENCE``). With
-    load, 0.25: only the operator groups apply and CP-SAT on the full model
-    does better with more time, though not with all of it (sample centre,
-    60 s, seeds 0 / 1 / 2: 48,876 / 50,492 / 46,694 with 0.5, 42,217 /
-    46,512 / 48,899 with 0.25, 43,587 / 47,612 / 49,089 with 0.15, about
-    70,000 with none; an earlier machine: 55,969 / 50,146 with 0.8)."""
-    return 0.25 if any(p.load) else 0.8
+    and it hands over early anyway when it stalls (``FO_PATIENCE``).
+
+    With load only the operator groups apply. Up to ``LOAD_FO_CELLS[0]``
+    cells, 0.25: CP-SAT on the full model does better with more time,
+    though not with all of it (sample centre, 10,830 cells, 60 s, seeds
+    0 / 1 / 2: 48,876 / 50,492 / 46,694 with 0.5, 42,217 / 46,512 / 48,899
+    with 0.25, 43,587 / 47,612 / 49,089 with 0.15, about 70,000 with none;
+    ``benchmarks/scale.py``, 50 operators, about 9,000 cells, seeds 7 / 1 /
+    2: 53,677 / 55,938 / 55,363 with 0.5, 41,314 / 45,411 / 44,060 with
+    0.25). From ``LOAD_FO_CELLS[1]`` on, 0.5: on two cores CP-SAT's search
+    of a larger model gains less than the groups do (100 operators, about
+    18,000 cells: 79,107 / 90,197 / 73,697 with 0.5, 88,941 / 97,173 /
+    87,219 with 0.25; 300 operators, seed 7: 405,740 / 438,738). In
+    between the share grows linearly, so a centre a little larger than
+    another gets a similar plan."""
+    if not any(p.load):
+        return 0.8
+    lo, hi = LOAD_FO_CELLS
+    grown = min(1.0, max(0.0, (model_cells(p) - lo) / (hi - lo)))
+    return 0.25 + 0.25 * grown
 
 
 def model_cells(p: ProblemData) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_problem, make_shifts, monday_plus, series
 
+import scheduler.core.solve as solve_module
 from scheduler.core.checker import check
 from scheduler.core.problem import (
     DayCover,
@@ -159,6 +160,19 @@ def test_progress_bound_never_falls(name: str) -> None:
     bounds = [e.bound for e in events]
     assert bounds == sorted(bounds)
     assert bounds[-1] <= result.bound <= result.objective
+
+
+def test_default_fo_share_grows_with_loaded_model_size(monkeypatch) -> None:
+    """Day-level cover gets 0.8; with load the share grows from 0.25 to
+    0.5 with the model's cells and never steps."""
+    assert solve_module.default_fo_share(with_day_cover()) == 0.8
+    p = with_load()
+    lo, hi = solve_module.LOAD_FO_CELLS
+    shares = []
+    for cells in (0, lo, (lo + hi) // 2, hi, 10 * hi):
+        monkeypatch.setattr(solve_module, "model_cells", lambda _, c=cells: c)
+        shares.append(solve_module.default_fo_share(p))
+    assert shares == [0.25, 0.25, 0.375, 0.5, 0.5]
 
 
 def test_load_problem_respects_caps() -> None:
