@@ -107,7 +107,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--fo-share", type=float, default=None,
                     help="share of the limit for fix-and-optimize "
-                    "(default: the solver's, 0.25 with load)")
+                    "(default: the solver's, default_fo_share)")
     args = ap.parse_args()
     rows = []
     header = (f"{'instance':>9} {'ops':>5} {'vars':>8} {'cpsat@ s':>8} "
