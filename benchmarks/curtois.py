@@ -376,11 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         fo_share=args.fo_share,
     )
     # A mistyped --dir or instance fails now, not after hours of solving.
-    missing = [
-        str(args.dir / f"Instance{i}.txt")
-        for i in args.instances
-        if not (args.dir / f"Instance{i}.txt").is_file()
-    ]
+    paths = {i: args.dir / f"Instance{i}.txt" for i in args.instances}
+    missing = [str(path) for path in paths.values() if not path.is_file()]
     if missing:
         print(f"error: no such instance file: {', '.join(missing)}",
               file=sys.stderr)
@@ -393,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:>10}  (in {results}, skipped)", flush=True)
             continue
         try:
-            row = run_instance(args.dir / f"{name}.txt", args.out, cfg, best)
+            row = run_instance(paths[i], args.out, cfg, best)
         except InputError as exc:
             # Rows solved so far are in the results file (--resume).
             print(f"error: {exc}", file=sys.stderr)

@@ -199,7 +199,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     callback.on_bound(agg.bound)
     if hint is None and params.construct_hint:
         hint = construct(problem, agg.targets)
-    large = model_cells(problem) > LARGE_MODEL
+    cells = model_cells(problem)
+    large = cells > LARGE_MODEL
     lanes = min(FO_LANES, params.workers)
     search: FixAndOptimize | None = None
     if hint is not None:
@@ -220,7 +221,7 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
             callback.on_roster(search.objective)
     fo_share = 1.0 if large else (
         params.fo_share if params.fo_share is not None
-        else default_fo_share(problem))
+        else default_fo_share(problem, cells))
     if search is not None and fo_share > 0 and not stopped():
         search.improve(
             started + fo_share * params.time_limit,
@@ -304,7 +305,7 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     )
 
 
-def default_fo_share(p: ProblemData) -> float:
+def default_fo_share(p: ProblemData, cells: int | None = None) -> float:
     """Fix-and-optimize's share of the limit when the caller sets none.
 
     Day-level cover (no load): 0.8. Its all-operator day windows keep
@@ -324,11 +325,14 @@ def default_fo_share(p: ProblemData) -> float:
     18,000 cells: 79,107 / 90,197 / 73,697 with 0.5, 88,941 / 97,173 /
     87,219 with 0.25; 300 operators, seed 7: 405,740 / 438,738). In
     between the share grows linearly, so a centre a little larger than
-    another gets a similar plan."""
+    another gets a similar plan. ``cells``: ``model_cells(p)``, when the
+    caller has counted them already."""
     if not any(p.load):
         return 0.8
     lo, hi = LOAD_FO_CELLS
-    grown = min(1.0, max(0.0, (model_cells(p) - lo) / (hi - lo)))
+    if cells is None:
+        cells = model_cells(p)
+    grown = min(1.0, max(0.0, (cells - lo) / (hi - lo)))
     return 0.25 + 0.25 * grown
 
 
