@@ -5,7 +5,10 @@
 For each instance: read it, solve it with ``scheduler.core.solve``, check
 the roster with the independent checker, write ``OUT/InstanceN.csv`` (one
 row per employee, the shift id or nothing per day), print a row and
-append it to the results CSV. A final aligned table closes the run.
+append it to the results CSV. A final aligned table closes the run, then
+a summary by instance: the objective on each seed (``--seed 0-2`` runs
+three), their median and its gap, and the issue's target, met on how many
+seeds and by the median.
 
 ``--strategy`` selects experiments (see ``STRATEGIES``); they only change
 CP-SAT parameters, so the core is measured as it is. ``--param key=value``
@@ -23,7 +26,7 @@ import hashlib
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +57,7 @@ STRATEGIES: dict[str, dict[str, object]] = {
 
 COLUMNS = [
     ("instance", "instance", 10),
+    ("seed", "seed", 4),
     ("days", "days", 4),
     ("employees", "emps", 4),
     ("shift_types", "shifts", 6),
@@ -76,7 +80,6 @@ CSV_FIELDS = [
     "fo_share",
     "time_limit",
     "workers",
-    "seed",
     "core",
 ]
 
@@ -108,7 +111,9 @@ def core_version() -> str:
     return f"{commit}/core-{digest.hexdigest()[:8]}"
 
 
-def parse_instances(spec: str) -> list[int]:
+def parse_instances(
+    spec: str, least: int = 1, what: str = "instance"
+) -> list[int]:
     """``"1-12,15"`` -> [1, ..., 12, 15] (order kept, duplicates dropped)."""
     out: list[int] = []
     for part in spec.split(","):
@@ -120,25 +125,69 @@ def parse_instances(spec: str) -> list[int]:
             first = int(lo)
             last = int(hi) if dash else first
         except ValueError:
-            msg = f"bad instance range {part!r} (use e.g. 1-12,15)"
+            msg = f"bad {what} range {part!r} (use e.g. 1-12,15)"
             raise argparse.ArgumentTypeError(msg) from None
-        if first < 1 or last < first:
-            raise argparse.ArgumentTypeError(f"bad instance range {part!r}")
+        if first < least or last < first:
+            raise argparse.ArgumentTypeError(f"bad {what} range {part!r}")
         out.extend(i for i in range(first, last + 1) if i not in out)
     if not out:
-        raise argparse.ArgumentTypeError("no instances selected")
+        raise argparse.ArgumentTypeError(f"no {what}s selected")
     return out
 
 
-def best_known(instances_dir: Path) -> dict[str, int]:
+def parse_seeds(spec: str) -> list[int]:
+    """``"0-2"`` -> [0, 1, 2]: one run per seed, and their median."""
+    return parse_instances(spec, least=0, what="seed")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The issue's target for an instance: at most ``slack`` above the
+    best known within ``limit`` seconds, and (13-19) below the best
+    60-minute result in the literature."""
+
+    limit: float
+    slack: float
+    below: int | None = None
+
+    def met(self, objective: float | None, best: int, limit: float) -> bool:
+        if objective is None or limit > self.limit:
+            return False
+        if self.below is not None and objective >= self.below:
+            return False
+        return objective <= best * (1 + self.slack)
+
+    def describe(self, best: int) -> str:
+        text = (
+            "best known"
+            if self.slack == 0
+            else f"+{100 * self.slack:g} % of {best}"
+        )
+        if self.below is not None:
+            text += f", < {self.below}"
+        return f"{text} in {self.limit:g} s"
+
+
+def target(number: int, lit_60min: int | None) -> Target:
+    if number <= 12:
+        return Target(60, 0.0)
+    if number <= 19:
+        return Target(300, 0.02, lit_60min)
+    return Target(600, 0.05)
+
+
+def best_known(
+    instances_dir: Path, column: str = "best_known"
+) -> dict[str, int]:
+    """One column of ``best_known.csv`` beside the instances, by name."""
     path = instances_dir.parent / "best_known.csv"
     if not path.exists():
         return {}
     with path.open(newline="") as fh:
         return {
-            row["instance"]: int(row["best_known"])
+            row["instance"]: int(row[column])
             for row in csv.DictReader(fh)
-            if row.get("best_known")
+            if row.get(column)
         }
 
 
@@ -195,11 +244,72 @@ def append_result(path: Path, row: dict[str, object]) -> None:
         fh.flush()
 
 
-def done_instances(path: Path) -> set[str]:
+def done_runs(path: Path) -> dict[tuple[str, int], dict[str, object]]:
+    """Rows of the results file by (instance, seed); the latest stands."""
     if not path.exists():
-        return set()
+        return {}
     with path.open(newline="") as fh:
-        return {row["instance"] for row in csv.DictReader(fh)}
+        return {
+            (row["instance"], int(row.get("seed") or 0)): dict(row)
+            for row in csv.DictReader(fh)
+        }
+
+
+def median(values: list[int]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def summary(
+    rows: list[dict[str, object]],
+    best: dict[str, int],
+    lit_60min: dict[str, int],
+) -> list[str]:
+    """One line per instance: its objective on each seed, the median and
+    its gap, and the issue's target, met on how many seeds and by the
+    median (runs on a shared machine are noisy: the median is the
+    figure to quote)."""
+    by_instance: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        by_instance.setdefault(str(row["instance"]), []).append(row)
+    lines = [
+        f"{'instance':>10}  {'limit s':>7}  {'objective by seed':<26}"
+        f"  {'median':>8}  {'best':>6}  {'gap%':>6}  {'met':>4}"
+        f"  {'median':>6}  target"
+    ]
+    for name, runs in by_instance.items():
+        number = int(name.removeprefix("Instance"))
+        limit = max(float(str(r["time_limit"])) for r in runs)
+        found = [
+            int(float(str(r["objective"])))
+            for r in runs
+            if r.get("objective") not in (None, "")
+        ]
+        goal = target(number, lit_60min.get(name))
+        bk = best.get(name)
+        mid = median(found) if len(found) == len(runs) else None
+        gap = "-" if mid is None or not bk else f"{100 * (mid - bk) / bk:.2f}"
+        met = sum(bk is not None and goal.met(v, bk, limit) for v in found)
+        mid_met = (
+            mid is not None and bk is not None and goal.met(mid, bk, limit)
+        )
+        seeds = " / ".join(
+            "-"
+            if r.get("objective") in (None, "")
+            else str(int(float(str(r["objective"]))))
+            for r in runs
+        )
+        lines.append(
+            f"{name:>10}  {limit:>7g}  {seeds:<26}  "
+            f"{'-' if mid is None else f'{mid:g}':>8}  {fmt(bk):>6}  "
+            f"{gap:>6}  {f'{met}/{len(runs)}':>4}  "
+            f"{'yes' if mid_met else 'no':>6}  "
+            f"{'-' if bk is None else goal.describe(bk)}"
+        )
+    return lines
 
 
 # One instance --------------------------------------------------------------
@@ -316,7 +426,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=8)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--seed",
+        type=parse_seeds,
+        default=[0],
+        help="seed, or seeds (e.g. 0-2): one run each, then their median"
+        " per instance; with several, rosters go to OUT/seedK/",
+    )
     ap.add_argument("--out", type=Path, default=Path("outputs/curtois"))
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     ap.add_argument(
@@ -325,7 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--resume",
         action="store_true",
-        help="skip instances already in the results CSV",
+        help="skip (instance, seed) runs already in the results CSV",
     )
     ap.add_argument(
         "--strategy", choices=sorted(STRATEGIES), default="default"
@@ -362,12 +478,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     core_version()  # fingerprint the core as loaded, before any solve
     results = args.results or args.out / "results.csv"
-    skip = done_instances(results) if args.resume else set()
+    done = done_runs(results) if args.resume else {}
     best = best_known(args.dir)
+    lit_60min = best_known(args.dir, "best_60min_literature")
+    seeds: list[int] = args.seed
     cfg = Settings(
         time_limit=args.time_limit,
         workers=args.workers,
-        seed=args.seed,
+        seed=seeds[0],
         strategy=args.strategy,
         extra=dict(args.param),
         log=args.log,
@@ -379,33 +497,58 @@ def main(argv: list[str] | None = None) -> int:
     paths = {i: args.dir / f"Instance{i}.txt" for i in args.instances}
     missing = [str(path) for path in paths.values() if not path.is_file()]
     if missing:
-        print(f"error: no such instance file: {', '.join(missing)}",
-              file=sys.stderr)
+        print(
+            f"error: no such instance file: {', '.join(missing)}",
+            file=sys.stderr,
+        )
         return 2
     rows: list[dict[str, object]] = []
+    resumed: list[dict[str, object]] = []
     print(header(), flush=True)
     for i in args.instances:
         name = f"Instance{i}"
-        if name in skip:
-            print(f"{name:>10}  (in {results}, skipped)", flush=True)
-            continue
-        try:
-            row = run_instance(paths[i], args.out, cfg, best)
-        except InputError as exc:
-            # Rows solved so far are in the results file (--resume).
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        append_result(results, row)
-        rows.append(row)
-        print(format_row(row), flush=True)
+        for seed in seeds:
+            if (name, seed) in done:
+                print(
+                    f"{name:>10}  (seed {seed} in {results}, skipped)",
+                    flush=True,
+                )
+                resumed.append(done[name, seed])
+                continue
+            out = args.out if len(seeds) == 1 else args.out / f"seed{seed}"
+            try:
+                row = run_instance(
+                    paths[i], out, replace(cfg, seed=seed), best
+                )
+            except InputError as exc:
+                # Rows solved so far are in the results file (--resume).
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            append_result(results, row)
+            rows.append(row)
+            print(format_row(row), flush=True)
     print(
         f"\nCurtois-Qu, strategy {cfg.strategy}, time limit "
         f"{cfg.time_limit:g} {'deterministic ' if cfg.deterministic else ''}"
-        f"s, {cfg.workers} workers, seed {cfg.seed}, {core_version()}\n"
+        f"s, {cfg.workers} workers, seed {', '.join(map(str, seeds))}, "
+        f"{core_version()}\n"
     )
     print(header())
     for row in rows:
         print(format_row(row))
+    print()
+    order = {f"Instance{i}": k for k, i in enumerate(args.instances)}
+    print(
+        "\n".join(
+            summary(
+                sorted(
+                    resumed + rows, key=lambda r: order[str(r["instance"])]
+                ),
+                best,
+                lit_60min,
+            )
+        )
+    )
     bad = [r for r in rows if r["violations"] != 0]
     if bad:
         names = ", ".join(str(r["instance"]) for r in bad)
