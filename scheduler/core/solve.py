@@ -77,17 +77,25 @@ class SolveParams:
     fo_share: float | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def wall_limit(self) -> float:
+        """Wall-clock seconds the solve may take. Deterministic runs are
+        bounded in deterministic time; the wall clock only guards against
+        a runaway, since any phase it cut short on a loaded machine would
+        change the roster."""
+        if self.deterministic:
+            return max(10 * self.time_limit, 60.0)
+        return self.time_limit
+
     def apply(self, solver: cp_model.CpSolver) -> None:
         prm = solver.parameters
         prm.num_workers = self.workers
         prm.random_seed = self.seed
+        prm.max_time_in_seconds = self.wall_limit
         if self.deterministic:
             prm.max_deterministic_time = self.time_limit
-            prm.max_time_in_seconds = max(10 * self.time_limit, 60.0)
             if self.workers > 1:
                 prm.interleave_search = True
-        else:
-            prm.max_time_in_seconds = self.time_limit
         prm.log_search_progress = self.log
         for key, value in self.extra.items():
             setattr(prm, key, value)
@@ -187,7 +195,7 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     """
     params = params or SolveParams()
     started = time.monotonic()
-    deadline = started + params.time_limit
+    deadline = started + params.wall_limit
     callback = ProgressCallback(progress, started)
 
     def stopped() -> bool:
@@ -224,7 +232,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         else default_fo_share(problem, cells))
     if search is not None and fo_share > 0 and not stopped():
         search.improve(
-            started + fo_share * params.time_limit,
+            deadline if params.deterministic
+            else started + fo_share * params.time_limit,
             lambda _, obj: callback.on_roster(obj), stopped,
             work_limit=(fo_share * params.time_limit
                         if params.deterministic else None),
@@ -391,7 +400,8 @@ def _complete_hint(cpm: CPModel, hint: Roster, params: SolveParams,
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = params.seed
     budget = min(params.time_limit, max(5.0, 0.15 * params.time_limit))
-    solver.parameters.max_time_in_seconds = budget
+    solver.parameters.max_time_in_seconds = replace(
+        params, time_limit=budget).wall_limit
     if params.deterministic:
         solver.parameters.max_deterministic_time = budget / 2
     solver.parameters.log_search_progress = params.log

@@ -8,11 +8,14 @@ contradictory hard rules must be proved infeasible.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from conftest import make_problem, make_shifts, monday_plus, series
 
 import scheduler.core.solve as solve_module
 from scheduler.core.checker import check
+from scheduler.core.cpsat import fix_optimize
 from scheduler.core.problem import (
     DayCover,
     FixedAssignment,
@@ -227,6 +230,40 @@ def test_deterministic_solve_is_repeatable(name: str) -> None:
     second = solved(PROBLEMS[name](), params)
     assert assignment_key(first.roster) == assignment_key(second.roster)
     assert first.objective == second.objective
+
+
+class _LateClock:
+    """A wall clock on which all but the first reading come ``late``
+    seconds on: a machine so loaded that the solve's limit seems spent
+    before the first phase ends."""
+
+    def __init__(self, late: float) -> None:
+        self.late = late
+        self.first = True
+
+    def monotonic(self) -> float:
+        now = time.monotonic()
+        if self.first:
+            self.first = False
+            return now
+        return now + self.late
+
+
+@pytest.mark.parametrize("name", ["load", "preferences"])
+def test_deterministic_solve_ignores_the_wall_clock(monkeypatch,
+                                                    name: str) -> None:
+    """Deterministic runs count deterministic time only: a wall clock
+    that says the limit is nearly spent must not cut a phase short (it
+    did: fix-and-optimize stopped at its wall deadline and the main search
+    was skipped, so a loaded CI machine got another roster)."""
+    params = SolveParams(time_limit=2, workers=1, seed=7, deterministic=True)
+    calm = solved(PROBLEMS[name](), params)
+    clock = _LateClock(late=0.95 * params.time_limit)
+    monkeypatch.setattr(solve_module, "time", clock)
+    monkeypatch.setattr(fix_optimize, "time", clock)
+    rushed = solved(PROBLEMS[name](), params)
+    assert assignment_key(rushed.roster) == assignment_key(calm.roster)
+    assert rushed.objective == calm.objective
 
 
 def infeasible_total_above_weekly_max() -> ProblemData:
