@@ -283,11 +283,13 @@ def summary(
     for name, runs in by_instance.items():
         number = int(name.removeprefix("Instance"))
         limit = max(float(str(r["time_limit"])) for r in runs)
-        found = [
-            int(float(str(r["objective"])))
+        objectives = [
+            None
+            if r.get("objective") in (None, "")
+            else int(float(str(r["objective"])))
             for r in runs
-            if r.get("objective") not in (None, "")
         ]
+        found = [v for v in objectives if v is not None]
         goal = target(number, lit_60min.get(name))
         bk = best.get(name)
         mid = median(found) if len(found) == len(runs) else None
@@ -296,12 +298,7 @@ def summary(
         mid_met = (
             mid is not None and bk is not None and goal.met(mid, bk, limit)
         )
-        seeds = " / ".join(
-            "-"
-            if r.get("objective") in (None, "")
-            else str(int(float(str(r["objective"]))))
-            for r in runs
-        )
+        seeds = " / ".join("-" if v is None else str(v) for v in objectives)
         lines.append(
             f"{name:>10}  {limit:>7g}  {seeds:<26}  "
             f"{'-' if mid is None else f'{mid:g}':>8}  {fmt(bk):>6}  "
@@ -538,17 +535,8 @@ def main(argv: list[str] | None = None) -> int:
         print(format_row(row))
     print()
     order = {f"Instance{i}": k for k, i in enumerate(args.instances)}
-    print(
-        "\n".join(
-            summary(
-                sorted(
-                    resumed + rows, key=lambda r: order[str(r["instance"])]
-                ),
-                best,
-                lit_60min,
-            )
-        )
-    )
+    runs = sorted(resumed + rows, key=lambda r: order[str(r["instance"])])
+    print("\n".join(summary(runs, best, lit_60min)))
     bad = [r for r in rows if r["violations"] != 0]
     if bad:
         names = ", ".join(str(r["instance"]) for r in bad)

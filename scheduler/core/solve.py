@@ -201,6 +201,14 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
     def stopped() -> bool:
         return control is not None and control.interrupted
 
+    def phase(share: float) -> tuple[float, float | None]:
+        """A phase's wall deadline and, for deterministic runs, its
+        budget in deterministic seconds (the wall clock then only guards
+        against a runaway: a phase it cut short would change the roster)."""
+        if params.deterministic:
+            return deadline, share * params.time_limit
+        return started + share * params.time_limit, None
+
     # The team-level relaxation gives the construction its targets and a
     # proven lower bound long before CP-SAT's bound on the full model.
     agg = solve_aggregate(problem, seed=params.seed)
@@ -219,9 +227,8 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
             # year-long hint in the time left either.
             share = (1.0 if large or problem.num_days > 2 * WINDOW_DAYS
                      else REPAIR_SHARE)
-            search.repair(started + share * params.time_limit,
-                          work_limit=(share * params.time_limit
-                                      if params.deterministic else None),
+            until, work = phase(share)
+            search.repair(until, work_limit=work,
                           lanes=1 if params.deterministic else lanes)
         if search.broken():
             search = None  # CP-SAT repairs what is left from the hint
@@ -231,12 +238,10 @@ def solve(problem: ProblemData, params: SolveParams | None = None,
         params.fo_share if params.fo_share is not None
         else default_fo_share(problem, cells))
     if search is not None and fo_share > 0 and not stopped():
+        until, work = phase(fo_share)
         search.improve(
-            deadline if params.deterministic
-            else started + fo_share * params.time_limit,
-            lambda _, obj: callback.on_roster(obj), stopped,
-            work_limit=(fo_share * params.time_limit
-                        if params.deterministic else None),
+            until, lambda _, obj: callback.on_roster(obj), stopped,
+            work_limit=work,
             patience=None if large else FO_PATIENCE,
             lanes=lanes)
         hint = search.roster

@@ -255,7 +255,7 @@ def test_deterministic_solve_ignores_the_wall_clock(monkeypatch,
     """Deterministic runs count deterministic time only: a wall clock
     that says the limit is nearly spent must not cut a phase short (it
     did: fix-and-optimize stopped at its wall deadline and the main search
-    was skipped, so a loaded CI machine got another roster)."""
+    was skipped, so a loaded machine could get another roster)."""
     params = SolveParams(time_limit=2, workers=1, seed=7, deterministic=True)
     calm = solved(PROBLEMS[name](), params)
     clock = _LateClock(late=0.95 * params.time_limit)
